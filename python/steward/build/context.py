@@ -1,0 +1,94 @@
+"""Where a run reads and writes, and the environment dbt gets for it.
+
+Everything a local run writes stays under one lakehouse folder (warehouse, metastore,
+Derby log); the landing files are read from the landing folder. dbt itself is configured
+through environment variables that `profiles/profiles.yml` and `dbt_project.yml` read, so
+a plain `dbt build` from the project root behaves the same as `steward build`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from steward.errors import UserError
+from steward.lakehouse import jars
+
+TARGETS = ("local", "cluster")
+_ENV_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def find_project_dir(start: Path | None = None) -> Path:
+    """The nearest folder at or above `start` that holds a dbt_project.yml."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "dbt_project.yml").is_file():
+            return folder
+    raise UserError(
+        "no dbt_project.yml here or in any parent folder; run from the project or pass --project-dir",
+        path=here,
+    )
+
+
+@dataclass(frozen=True)
+class RunContext:
+    project_dir: Path
+    target: str = "local"
+    env: str | None = None
+    team: str | None = None
+    lakehouse_dir: Path | None = None
+    landing_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.target not in TARGETS:
+            raise UserError(f"unknown target '{self.target}': use one of {', '.join(TARGETS)}")
+        if self.env is not None and not _ENV_NAME.match(self.env):
+            raise UserError(
+                f"environment '{self.env}' is not a valid name: use lower snake case, e.g. dev, staging, prod"
+            )
+
+    @property
+    def lakehouse(self) -> Path:
+        return (self.lakehouse_dir or self.project_dir / ".lakehouse").resolve()
+
+    @property
+    def landing(self) -> Path:
+        return (self.landing_dir or self.project_dir / "data" / "landing").resolve()
+
+    def dbt_environment(self) -> dict[str, str]:
+        """The variables profiles.yml and the project's macros read."""
+        variables = {
+            "DBT_PROFILES_DIR": str(self.project_dir / "profiles"),
+            "STEWARD_TARGET": self.target,
+            "STEWARD_LAKEHOUSE": str(self.lakehouse),
+            "STEWARD_LANDING": str(self.landing),
+            "STEWARD_LOG4J": str(self.project_dir / "profiles" / "log4j2.properties"),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+        if self.target == "local":
+            cache = jars.default_cache_dir(self.project_dir)
+            variables["STEWARD_DELTA_JARS"] = ",".join(str(p) for p in jars.cached_jars(cache))
+        if self.env is not None:
+            variables["STEWARD_ENV"] = self.env
+        if self.team is not None:
+            variables["STEWARD_TEAM"] = self.team
+        return variables
+
+
+@contextmanager
+def environment(variables: Mapping[str, str]) -> Iterator[None]:
+    """Set `variables` in os.environ for the block, restoring the old values after."""
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

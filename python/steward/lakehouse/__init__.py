@@ -1,0 +1,1 @@
+"""The embedded lakehouse: Java, the Delta jars, and the folders a local run writes to."""
