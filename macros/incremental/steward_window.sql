@@ -34,7 +34,7 @@
     {{ exceptions.raise_compiler_error(model.original_file_path ~ ": steward_window_start() needs config(incremental_window={'column': ...})") }}
   {%- endif -%}
   {%- if not is_incremental() -%}{{ return(none) }}{%- endif -%}
-  {%- set lookback = window.get('lookback_days', var('lookback_days')) | int -%}
+  {%- set lookback = window.get('lookback_days', var('lookback_days', 4)) | int -%}
   {%- set start_expr = "date_sub(to_date(max(" ~ window['column'] ~ ")), " ~ lookback ~ ")" -%}
   {%- if window.get('grain', 'day') == 'month' -%}
     {%- set start_expr = "trunc(" ~ start_expr ~ ", 'MM')" -%}

@@ -29,7 +29,8 @@ def find_project_dir(start: Path | None = None) -> Path:
         if (folder / "dbt_project.yml").is_file():
             return folder
     raise UserError(
-        "no dbt_project.yml here or in any parent folder; run from the project or pass --project-dir",
+        "no dbt_project.yml here or in any parent folder; "
+        "run from the project or pass --project-dir",
         path=here,
     )
 
@@ -48,7 +49,8 @@ class RunContext:
             raise UserError(f"unknown target '{self.target}': use one of {', '.join(TARGETS)}")
         if self.env is not None and not _ENV_NAME.match(self.env):
             raise UserError(
-                f"environment '{self.env}' is not a valid name: use lower snake case, e.g. dev, staging, prod"
+                f"environment '{self.env}' is not a valid name: "
+                "use lower snake case, e.g. dev, staging, prod"
             )
 
     @property

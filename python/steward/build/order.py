@@ -56,4 +56,6 @@ def build_order(graph: nx.DiGraph) -> list[str]:
     except nx.NetworkXUnfeasible:
         cycle = nx.find_cycle(graph)
         path = " -> ".join([edge[0] for edge in cycle] + [cycle[0][0]])
-        raise UserError(f"the teams depend on each other in a cycle: {path} (rule DEP001)") from None
+        raise UserError(
+            f"the teams depend on each other in a cycle: {path} (rule DEP001)"
+        ) from None

@@ -13,7 +13,7 @@ from typing import Any
 
 from steward.build.context import RunContext, environment
 from steward.build.order import build_order, team_graph
-from steward.errors import EnvironmentProblem, UserError
+from steward.errors import UserError
 from steward.lakehouse.java import check_java
 
 
@@ -61,7 +61,9 @@ def check_ready(context: RunContext) -> None:
 def parse_manifest(context: RunContext) -> dict[str, Any]:
     result = invoke_dbt(context, ["parse", "--quiet"])
     if not result.success or result.result is None:
-        raise UserError(f"dbt could not parse the project: {result.exception or 'see the log above'}")
+        raise UserError(
+            f"dbt could not parse the project: {result.exception or 'see the log above'}"
+        )
     manifest = result.result.writable_manifest().to_dict()
     return dict(manifest)
 
@@ -88,15 +90,18 @@ def build_team(context: RunContext, team: str, extra_args: Sequence[str] = ()) -
         lakehouse_dir=context.lakehouse_dir,
         landing_dir=context.landing_dir,
     )
-    print(f"== steward build: team {team} (target {context.target}) ==", file=sys.stderr, flush=True)
+    print(
+        f"== steward build: team {team} (target {context.target}) ==", file=sys.stderr, flush=True
+    )
     result = invoke_dbt(team_context, ["build", "--select", f"group:{team}", *extra_args])
-    if result.exception is not None and result.result is None:
-        if isinstance(result.exception, UserError | EnvironmentProblem):
-            raise result.exception
+    if result.result is None and isinstance(result.exception, UserError):
+        raise result.exception
     return TeamRun(team=team, success=bool(result.success), statuses=_statuses(result))
 
 
-def build_teams(context: RunContext, teams: Sequence[str], extra_args: Sequence[str] = ()) -> list[TeamRun]:
+def build_teams(
+    context: RunContext, teams: Sequence[str], extra_args: Sequence[str] = ()
+) -> list[TeamRun]:
     """Build `teams` in the order given; a team that reads from a failed team is skipped."""
     graph = team_graph(parse_manifest(context))
     failed: set[str] = set()
@@ -104,7 +109,13 @@ def build_teams(context: RunContext, teams: Sequence[str], extra_args: Sequence[
     for team in teams:
         broken = sorted(p for p in graph.predecessors(team) if p in failed) if team in graph else []
         if broken:
-            runs.append(TeamRun(team, success=False, skipped_because=f"upstream team failed: {', '.join(broken)}"))
+            runs.append(
+                TeamRun(
+                    team,
+                    success=False,
+                    skipped_because=f"upstream team failed: {', '.join(broken)}",
+                )
+            )
             failed.add(team)
             continue
         run = build_team(context, team, extra_args)

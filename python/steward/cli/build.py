@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from steward.build.context import TARGETS, RunContext, find_project_dir
-from steward.build.runner import build_order, build_teams, check_ready, parse_manifest, team_graph
+from steward.build.order import build_order, team_graph
+from steward.build.runner import build_teams, check_ready, parse_manifest
 from steward.errors import UserError
 
 
@@ -25,15 +26,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     who = parser.add_mutually_exclusive_group(required=True)
     who.add_argument("--team", help="the team id of platform/teams.yml")
     who.add_argument("--all", action="store_true", help="every team, in dependency order")
-    parser.add_argument("--target", choices=TARGETS, default="local",
-                        help="local: embedded Spark + Delta (default); cluster: the Spark Thrift Server")
-    parser.add_argument("--env", help="environment (prod, staging, dev, ...): relations of any "
-                        "environment but prod get the prefix <env>_; default prod on local, dev on cluster")
-    parser.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
-    parser.add_argument("--project-dir", type=Path, help="the dbt project (default: found from the current folder)")
-    parser.add_argument("--lakehouse", type=Path, help="where a local run keeps its tables (default .lakehouse/)")
+    parser.add_argument(
+        "--target",
+        choices=TARGETS,
+        default="local",
+        help="local: embedded Spark + Delta (default); cluster: the Spark Thrift Server",
+    )
+    parser.add_argument(
+        "--env",
+        help="environment (prod, staging, dev, ...): relations of any "
+        "environment but prod get the prefix <env>_; default prod on local, dev on cluster",
+    )
+    parser.add_argument(
+        "--full-refresh", action="store_true", help="rebuild incremental models from scratch"
+    )
+    parser.add_argument(
+        "--project-dir", type=Path, help="the dbt project (default: found from the current folder)"
+    )
+    parser.add_argument(
+        "--lakehouse", type=Path, help="where a local run keeps its tables (default .lakehouse/)"
+    )
     parser.add_argument("--landing", type=Path, help="the landing files (default data/landing/)")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="the summary at the end")
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="the summary at the end"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -59,7 +75,10 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps({"teams": [run.__dict__ for run in runs]}, indent=2))
     else:
-        print("\nsteward build: " + ("order " + " -> ".join(teams) if len(teams) > 1 else teams[0]), file=sys.stderr)
+        print(
+            "\nsteward build: " + ("order " + " -> ".join(teams) if len(teams) > 1 else teams[0]),
+            file=sys.stderr,
+        )
         for team_run in runs:
             print("  " + team_run.summary(), file=sys.stderr)
     return 0 if all(r.success for r in runs) else 1

@@ -19,6 +19,10 @@ from steward.errors import UserError
 COMMAND_MODULES: tuple[str, ...] = (
     "steward.cli.data",
     "steward.cli.build",
+    "steward.cli.setup",
+    "steward.cli.bench",
+    "steward.cli.lint",
+    "steward.cli.thrift",
 )
 
 

@@ -83,7 +83,9 @@ def cached_jars(cache_dir: Path) -> list[Path]:
 
 def fetch(cache_dir: Path, repository: str | None = None, quiet: bool = False) -> list[Path]:
     """Download the jars that are missing or corrupt; verify every one by its hash."""
-    repository = (repository or os.environ.get("STEWARD_MAVEN_REPOSITORY") or MAVEN_REPOSITORY).rstrip("/")
+    repository = (
+        repository or os.environ.get("STEWARD_MAVEN_REPOSITORY") or MAVEN_REPOSITORY
+    ).rstrip("/")
     cache_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for jar in DELTA_JARS:
@@ -97,7 +99,10 @@ def fetch(cache_dir: Path, repository: str | None = None, quiet: bool = False) -
         handle, tmp_name = tempfile.mkstemp(dir=cache_dir, prefix=f".{jar.file_name}.")
         tmp = Path(tmp_name)
         try:
-            with os.fdopen(handle, "wb") as out, urllib.request.urlopen(url, timeout=120) as response:
+            with (
+                os.fdopen(handle, "wb") as out,
+                urllib.request.urlopen(url, timeout=120) as response,
+            ):
                 while block := response.read(1 << 20):
                     out.write(block)
             actual = _sha256(tmp)

@@ -39,7 +39,8 @@ def check_java() -> int:
     if java is None:
         raise EnvironmentProblem(
             f"Java is not installed (no `java` on PATH, JAVA_HOME unset); the embedded Spark "
-            f"needs Java {MINIMUM_JAVA} or newer: install it, e.g. `apt-get install openjdk-17-jre-headless`"
+            f"needs Java {MINIMUM_JAVA} or newer: install it, "
+            "e.g. `apt-get install openjdk-17-jre-headless`"
         )
     try:
         result = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=60)

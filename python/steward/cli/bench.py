@@ -1,0 +1,64 @@
+"""`steward bench`: benchmarks that print figures and ratios measured in one run."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from steward.bench import pipeline
+from steward.build.context import find_project_dir
+from steward.errors import UserError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "bench",
+        help="benchmarks (figures and ratios, measured in one run)",
+        description="Benchmarks that print figures and ratios measured in one process.",
+    )
+    commands = parser.add_subparsers(
+        dest="bench_command", metavar="SUBCOMMAND", parser_class=type(parser)
+    )
+    commands.required = True
+    p = commands.add_parser(
+        "pipeline",
+        help="the platform's daily runs at scale, against a plain Spark append",
+        description=pipeline.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--days",
+        type=int,
+        default=4,
+        help="days to replay (default %(default)s; >= 3 for the ratio)",
+    )
+    p.add_argument(
+        "--rows-per-day", type=int, default=500_000, help="readings per day (default %(default)s)"
+    )
+    p.add_argument("--seed", type=int, default=42, help="generator seed (default %(default)s)")
+    p.add_argument(
+        "--output",
+        type=Path,
+        default=Path("bench-results/pipeline.json"),
+        help="where the figures are written as JSON (default %(default)s)",
+    )
+    p.add_argument(
+        "--work-dir",
+        type=Path,
+        help="where the temporary data and lakehouse go (default: system temp)",
+    )
+    p.add_argument(
+        "--project-dir", type=Path, help="the dbt project (default: found from the current folder)"
+    )
+    p.set_defaults(handler=run_pipeline)
+
+
+def run_pipeline(args: argparse.Namespace) -> int:
+    if args.days < 1 or args.rows_per_day < 1:
+        raise UserError("--days and --rows-per-day must be at least 1")
+    project_dir = find_project_dir(args.project_dir)
+    result = pipeline.run(project_dir, args.days, args.rows_per_day, args.seed, args.work_dir)
+    print(pipeline.report(result))
+    pipeline.save(result, args.output)
+    print(f"figures written to {args.output}")
+    return 0 if all(team.success for day in result.days for team in day.teams) else 1

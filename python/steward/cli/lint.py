@@ -1,0 +1,91 @@
+"""`steward lint`: the CI gate on SQL pull requests."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from steward.errors import UserError
+
+FORMATS = ("text", "json", "github", "sarif")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "lint",
+        help="render and parse every model and macro and run the platform rules",
+        description="The CI gate: renders every model (both is_incremental() branches), "
+        "parses it as Spark SQL and runs the rules. Exit 0 clean (warnings allowed), "
+        "1 on errors, 2 on bad usage or input.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="report only findings in these files or folders (a folder "
+                        "holding dbt_project.yml is taken as the project)")
+    parser.add_argument("--project-dir", type=Path, default=None,
+                        help="the dbt project (default: found from PATH or the current folder)")
+    parser.add_argument("--team", default=None, help="report only this team's findings")
+    parser.add_argument("--changed-since", metavar="REF", default=None,
+                        help="report only what a change since git REF can affect")
+    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument("--output", type=Path, default=None, help="write to FILE, not stdout")
+    parser.add_argument("--target", default="prod",
+                        help="the target name to render for (default: prod)")
+    parser.add_argument("--target-schema", default=None,
+                        help="the target's schema (default: the target name)")
+    parser.add_argument("--select", action="append", metavar="RULE",
+                        help="run only these rules (repeatable)")
+    parser.set_defaults(handler=run)
+
+
+def _project_and_paths(args: argparse.Namespace) -> tuple[Path, list[str]]:
+    from steward.project import find_project_root
+
+    paths = [Path(p) for p in args.paths]
+    if args.project_dir is not None:
+        root = find_project_root(args.project_dir)
+    else:
+        holders = [p for p in paths if (p / "dbt_project.yml").is_file()]
+        root = find_project_root(holders[0] if holders else (paths[0] if paths else Path.cwd()))
+        paths = [p for p in paths if p not in holders]
+    relative = []
+    for path in paths:
+        if not path.exists():
+            raise UserError("no such file or folder", path=str(path))
+        try:
+            relative.append(path.resolve().relative_to(root).as_posix())
+        except ValueError:
+            raise UserError(f"is not inside the project {root}", path=str(path)) from None
+    return root, [p for p in relative if p != "."]
+
+
+def run(args: argparse.Namespace) -> int:
+    from steward.lint.context import LintContext
+    from steward.lint.runner import lint
+    from steward.lint.scope import restrict
+    from steward.lint.writers import WRITERS
+    from steward.project import load_project
+    from steward.render.model import Target
+    from steward.render.renderer import render_project
+
+    root, paths = _project_and_paths(args)
+    project = load_project(root)
+    if args.team and project.registry is not None and project.registry.team(args.team) is None:
+        raise UserError(f"--team {args.team}: no such team in platform/teams.yml")
+    target = Target(name=args.target, schema=args.target_schema or args.target)
+    ctx = LintContext(render_project(project, target))
+    result = lint(project, context=ctx, select=set(args.select) if args.select else None)
+    result = restrict(result, ctx, team=args.team, paths=paths,
+                      changed_since=args.changed_since)
+    text = WRITERS[args.format](result)
+    if args.output is not None:
+        try:
+            args.output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"cannot write: {exc.strerror}", path=str(args.output)) from None
+        if args.format != "text":
+            sys.stderr.write(f"{result.errors} error(s), {result.warnings} warning(s)\n")
+    else:
+        sys.stdout.write(text)
+    return result.exit_code

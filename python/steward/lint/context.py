@@ -1,0 +1,303 @@
+"""What the rules look at: the rendered project, each node's reads and writes with their
+source positions, the namespace convention, and the dependency graph."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from steward.lint.finding import Finding
+from steward.lint.locate import blank_jinja, find_relation, line_col
+from steward.project.model import Node, Position, Project, Registry, SourceTable, Team
+from steward.render.model import RefCall, RenderedNode, RenderedProject, RenderedSql
+from steward.sql.analyze import Relation, StatementAnalysis, Unknown, Write, analyze
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+LAYERS = ("bronze", "silver", "gold", "ops")
+_MODEL_NAME = re.compile(r"^(?P<prefix>[a-z][a-z0-9_]*?)__(?P<entity>[a-z0-9][a-z0-9_]*)$")
+
+
+@dataclass(frozen=True)
+class ModelName:
+    layer: str
+    team: str
+    entity: str
+
+
+def parse_model_name(name: str) -> ModelName | None:
+    """`silver_platform__readings` -> (silver, platform, readings); None if off-convention."""
+    match = _MODEL_NAME.match(name)
+    if not match or "_" not in match.group("prefix"):
+        return None
+    layer, team = match.group("prefix").split("_", 1)
+    return ModelName(layer, team, match.group("entity"))
+
+
+@dataclass(frozen=True)
+class Read:
+    """A relation read by a node; `ref` is None when the SQL names it directly."""
+
+    relation: Relation
+    target: str | None
+    ref: RefCall | None
+    position: Position
+    origin: RenderedSql
+
+
+@dataclass(frozen=True)
+class WriteSite:
+    write: Write | None
+    unknown: Unknown | None
+    origin: RenderedSql
+    position: Position
+
+
+@dataclass(frozen=True)
+class NodeFacts:
+    rendered: RenderedNode
+    layer: str | None
+    team: str | None
+    reads: tuple[Read, ...]
+    writes: tuple[WriteSite, ...]
+    body: tuple[tuple[RenderedSql, StatementAnalysis], ...]
+
+    @property
+    def node(self) -> Node:
+        return self.rendered.node
+
+
+@dataclass(frozen=True)
+class Edge:
+    upstream: str
+    downstream: str
+    read: Read
+
+
+class LintContext:
+    """Built once per lint; the rules are functions over it."""
+
+    def __init__(self, rendered: RenderedProject) -> None:
+        self.rendered = rendered
+        self.project: Project = rendered.project
+        self.registry: Registry | None = rendered.project.registry
+        self._blanked: dict[str, str] = {}
+        self.facts: dict[str, NodeFacts] = {
+            uid: self._facts(node) for uid, node in rendered.nodes.items()
+        }
+        self.operations: tuple[WriteSite, ...] = tuple(
+            site for sql in rendered.operations for site in self._write_sites(sql, None)
+        )
+
+    # ---- teams and namespaces ------------------------------------------------------
+    @functools.cached_property
+    def team_ids(self) -> frozenset[str]:
+        return self.registry.team_ids if self.registry else frozenset()
+
+    @functools.cached_property
+    def layers(self) -> frozenset[str]:
+        return frozenset(LAYERS) | (self.registry.layers if self.registry else frozenset())
+
+    def team(self, team_id: str | None) -> Team | None:
+        return self.registry.team(team_id) if self.registry else None
+
+    def node_layer_team(self, node: Node) -> tuple[str | None, str | None]:
+        """A model's layer and team come from its folder `models/<layer>/<team>/`; a seed's
+        or snapshot's team from a folder named after a team, or its `meta.owner`."""
+        folders = node.folders
+        if node.resource_type == "model":
+            layer = folders[0] if folders else None
+            team = folders[1] if len(folders) > 1 else None
+            return layer, team
+        if node.resource_type in ("seed", "snapshot"):
+            for folder in folders:
+                if folder in self.team_ids:
+                    return None, folder
+            owner = node.meta.get("owner")
+            return None, str(owner) if owner else None
+        return None, None
+
+    def source_team(self, source: SourceTable) -> str | None:
+        parts = source.path.split("/")
+        for index, part in enumerate(parts[:-1]):
+            if part in self.layers and index + 1 < len(parts) - 1:
+                return parts[index + 1]
+        return None
+
+    def namespace_owner(self, namespace: str | None) -> str | None:
+        """The team owning schema `<layer>_<team>` (None when no team owns it)."""
+        if not namespace:
+            return None
+        schema = namespace.split(".")[-1]
+        layer, _, team = schema.partition("_")
+        if layer in self.layers and team in self.team_ids:
+            return team
+        return None
+
+    def owned_namespaces(self, team_id: str | None) -> frozenset[str]:
+        if team_id is None:
+            return frozenset()
+        return frozenset(f"{layer}_{team_id}" for layer in self.layers)
+
+    # ---- facts -----------------------------------------------------------------------
+    def _facts(self, rendered: RenderedNode) -> NodeFacts:
+        node = rendered.node
+        layer, team = self.node_layer_team(node)
+        own = rendered.relation_name
+        by_relation: dict[str, RefCall] = {}
+        for ref in rendered.refs:
+            by_relation.setdefault(ref.relation, ref)
+        reads: dict[tuple[str, str], Read] = {}
+        writes: list[WriteSite] = []
+        body = []
+        for sql in (*rendered.sql, *rendered.statements):
+            analysis = analyze(sql.sql)
+            if sql.kind == "model":
+                body.append((sql, analysis))
+            for relation in analysis.reads:
+                key = relation.path or relation.qualified
+                if key == own:
+                    continue
+                call = by_relation.get(key)
+                target = self.rendered.relations.get(key)
+                position = self.ref_position(call) if call else self.locate(relation, sql, node)
+                reads.setdefault((key, sql.kind if call is None else "ref"),
+                                 Read(relation, target, call, position, sql))
+                if call is not None and sql.kind == "model" and relation.path is None:
+                    # the same relation may also be named by hand next to its ref()
+                    found = find_relation(self._sql_text(node), key)
+                    if found is not None:
+                        reads.setdefault((key, "model"), Read(
+                            relation, target, None, Position(node.path, *found), sql))
+            writes.extend(self._write_sites(sql, node, analysis))
+        return NodeFacts(rendered, layer, team, tuple(reads.values()), tuple(writes),
+                         tuple(body))
+
+    def _write_sites(self, sql: RenderedSql, node: Node | None,
+                     analysis: StatementAnalysis | None = None) -> Iterator[WriteSite]:
+        analysis = analysis or analyze(sql.sql)
+        for write in analysis.writes:
+            target = write.target
+            position = sql.position
+            if target is not None and (target.path or target.qualified):
+                position = self.locate(target, sql, node)
+            yield WriteSite(write, None, sql, position)
+        if sql.kind != "model":
+            for unknown in analysis.unknown:
+                yield WriteSite(None, unknown, sql, sql.position)
+
+    def locate(self, relation: Relation, sql: RenderedSql, node: Node | None) -> Position:
+        """Where `relation` is written in the source: the model file, else the hook's or
+        macro's file near the statement, else the statement's position."""
+        if relation.path is not None:
+            return self._locate_path(relation, sql, node)
+        needle = relation.qualified
+        if sql.kind in ("model", "python") and node is not None:
+            found = find_relation(node.raw_code, needle)
+            if found:
+                return Position(node.path, *found)
+        text = self.project.text(sql.position.path)
+        if text is not None:
+            found = find_relation(text, needle, sql.position.line)
+            if found:
+                return Position(sql.position.path, *found)
+        if node is not None and sql.kind != "model":
+            found = find_relation(node.raw_code, needle)
+            if found:
+                return Position(node.path, *found)
+        return sql.position
+
+    def _sql_text(self, node: Node) -> str:
+        text = self._blanked.get(node.unique_id)
+        if text is None:
+            text = blank_jinja(node.raw_code)
+            self._blanked[node.unique_id] = text
+        return text
+
+    def ref_position(self, ref: RefCall) -> Position:
+        """The position of a `ref()`/`source()` call, with the column of the call."""
+        text = self.project.text(ref.position.path)
+        if text is None or not ref.args:
+            return ref.position
+        lines = text.splitlines()
+        if not 0 < ref.position.line <= len(lines):
+            return ref.position
+        pattern = re.compile(rf"\b{ref.kind}\s*\(\s*['\"]{re.escape(ref.args[0])}['\"]")
+        match = pattern.search(lines[ref.position.line - 1])
+        if match is None:
+            return ref.position
+        return Position(ref.position.path, ref.position.line, match.start() + 1)
+
+    def _locate_path(self, relation: Relation, sql: RenderedSql, node: Node | None) -> Position:
+        texts = []
+        if node is not None and sql.kind in ("model", "python"):
+            texts.append((node.path, node.raw_code))
+        text = self.project.text(sql.position.path)
+        if text is not None:
+            texts.append((sql.position.path, text))
+        path = relation.path or ""
+        for file, content in texts:
+            lowered = content.lower()
+            for needle in (f"{relation.schema}.`{path}`".lower(), path.lower()):
+                index = lowered.find(needle)
+                if index >= 0:
+                    return Position(file, *line_col(content, index))
+        return sql.position
+
+    # ---- graph -----------------------------------------------------------------------
+    @functools.cached_property
+    def edges(self) -> tuple[Edge, ...]:
+        edges = []
+        for uid, facts in self.facts.items():
+            if facts.node.resource_type not in ("model", "seed", "snapshot"):
+                continue
+            for read in facts.reads:
+                if read.target and read.target != uid:
+                    edges.append(Edge(read.target, uid, read))
+        return tuple(edges)
+
+    @functools.cached_property
+    def graph(self) -> nx.DiGraph:
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        for uid, facts in self.facts.items():
+            if facts.node.resource_type in ("model", "seed", "snapshot"):
+                graph.add_node(uid)
+        for source in self.project.sources:
+            graph.add_node(source)
+        for edge in self.edges:
+            if not graph.has_edge(edge.upstream, edge.downstream):
+                graph.add_edge(edge.upstream, edge.downstream, read=edge.read)
+        return graph
+
+    def team_of(self, unique_id: str | None) -> str | None:
+        if unique_id is None:
+            return None
+        facts = self.facts.get(unique_id)
+        if facts is not None:
+            return facts.team
+        source = self.project.sources.get(unique_id)
+        return self.source_team(source) if source else None
+
+    # ---- findings --------------------------------------------------------------------
+    def finding(self, rule: str, severity: str, position: Position, message: str,
+                node: Node | None = None, team: str | None = None) -> Finding:
+        model = node.name if node is not None else None
+        if team is None and node is not None:
+            facts = self.facts.get(node.unique_id)
+            team = facts.team if facts else None
+        return Finding(rule, severity, position.path, position.line, position.column, model,
+                       team, message)
+
+    def models(self) -> Iterator[NodeFacts]:
+        for facts in self.facts.values():
+            if facts.node.resource_type == "model":
+                yield facts
+
+    def config_of(self, facts: NodeFacts) -> Mapping[str, Any]:
+        return facts.rendered.config

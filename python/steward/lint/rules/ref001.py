@@ -1,0 +1,62 @@
+"""REF001: a relation named directly in SQL instead of `ref()` or `source()`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from steward.lint.context import LintContext
+from steward.lint.finding import Finding
+from steward.lint.rule import rule
+
+
+@rule("REF001", "a relation named directly in SQL instead of ref()/source()")
+def check(ctx: LintContext) -> Iterator[Finding]:
+    """What it does:
+        Finds every relation a model, snapshot or hook reads that did not come from
+        `ref()` or `source()`: a hard-coded `schema.table`, an unqualified table name, or a
+        path read such as ``delta.`/mnt/...` ``.
+
+    Why is this bad?
+        dbt only sees `ref()` and `source()`. A hard-coded name is invisible to the
+        dependency graph, to impact analysis and to the build order; it always reads
+        production, even from a dev build; and it breaks silently when the producer
+        renames or versions the table.
+
+    Example:
+        ```sql
+        select * from silver_platform.meters
+        ```
+
+    Use instead:
+        ```sql
+        select * from {{ ref('silver_platform__meters') }}
+        ```
+    """
+    for facts in ctx.facts.values():
+        node = facts.node
+        if node.resource_type not in ("model", "snapshot"):
+            continue
+        for read in facts.reads:
+            if read.ref is not None:
+                continue
+            relation = read.relation
+            if relation.path is not None:
+                message = (f"reads the path `{relation.schema}.`{relation.path}`` directly; "
+                           "declare it as a source and use source()")
+            elif read.target is not None and read.target.startswith("source."):
+                source = ctx.project.sources[read.target]
+                message = (f"names `{relation.qualified}` directly; use "
+                           f"{{{{ source('{source.source_name}', '{source.name}') }}}}")
+            elif read.target is not None:
+                target = ctx.facts[read.target].node
+                message = (f"names `{relation.qualified}` directly; use "
+                           f"{{{{ ref('{target.name}') }}}}")
+            else:
+                message = (f"names relation `{relation.qualified}` directly; use ref() for a "
+                           "model or source() for a declared source")
+            where = "" if read.origin.kind == "model" else f" (in a {read.origin.kind})"
+            yield ctx.finding("REF001", "error", read.position,
+                              f"{node.resource_type} `{node.name}`{where} {message}", node)
+
+
+RULE = check

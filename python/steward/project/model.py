@@ -1,0 +1,283 @@
+"""The frozen project model: everything steward knows about a dbt project, with positions.
+
+`steward.project.load_project` builds one `Project`; every other part of steward is a
+function over it. Positions are relative to the project root (posix), lines 1-based.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Position:
+    path: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Hook:
+    """One SQL hook: a model's pre-/post-hook or the project's on-run-start/-end."""
+
+    sql: str
+    kind: str
+    position: Position
+    transaction: bool = True
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    position: Position
+    description: str = ""
+    data_type: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+
+
+@dataclass(frozen=True)
+class Properties:
+    """A node's entry in a yml properties file."""
+
+    position: Position
+    description: str = ""
+    columns: tuple[Column, ...] = ()
+    versions: tuple[Mapping[str, Any], ...] = ()
+    latest_version: Any = None
+
+
+@dataclass(frozen=True)
+class Node:
+    """A model, seed, snapshot or singular test.
+
+    `config` is resolved from the `dbt_project.yml` cascade and the yml properties; the
+    `config()` calls of the code are render-time and merged on top by `steward.render`.
+    `config_origins` says where each key was last set.
+    """
+
+    unique_id: str
+    resource_type: str
+    name: str
+    package: str
+    path: str
+    fqn: tuple[str, ...]
+    language: str
+    raw_code: str
+    config: Mapping[str, Any]
+    config_origins: Mapping[str, Position]
+    pre_hooks: tuple[Hook, ...] = ()
+    post_hooks: tuple[Hook, ...] = ()
+    properties: Properties | None = None
+    code_line: int = 1
+
+    @property
+    def position(self) -> Position:
+        return Position(self.path, self.code_line)
+
+    @property
+    def materialized(self) -> str:
+        return str(self.config.get("materialized") or "view")
+
+    @property
+    def meta(self) -> Mapping[str, Any]:
+        meta = self.config.get("meta")
+        return meta if isinstance(meta, Mapping) else EMPTY
+
+    @property
+    def access(self) -> str:
+        return str(self.config.get("access") or "protected")
+
+    @property
+    def folders(self) -> tuple[str, ...]:
+        """The folders between the resource root (`models/` ...) and the file."""
+        return self.fqn[1:-1]
+
+
+@dataclass(frozen=True)
+class SourceTable:
+    unique_id: str
+    source_name: str
+    name: str
+    package: str
+    path: str
+    position: Position
+    schema: str
+    identifier: str
+    database: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    config: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    columns: tuple[Column, ...] = ()
+
+    @property
+    def relation(self) -> str:
+        parts = [p for p in (self.database, self.schema, self.identifier) if p]
+        return ".".join(parts)
+
+
+@dataclass(frozen=True)
+class Exposure:
+    name: str
+    path: str
+    position: Position
+    type: str = ""
+    owner: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    depends_on: tuple[str, ...] = ()
+    meta: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    position: Position
+    owner: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+
+
+@dataclass(frozen=True)
+class MacroFile:
+    """One file of macros; `internal` files come from dbt and the adapter."""
+
+    path: str
+    package: str
+    source: str
+    macros: tuple[tuple[str, int], ...]
+    internal: bool = False
+
+
+@dataclass(frozen=True)
+class Package:
+    name: str
+    path: str
+    local: bool = True
+
+
+@dataclass(frozen=True)
+class Team:
+    id: str
+    position: Position
+    name: str = ""
+    kind: str = ""
+    layers: tuple[str, ...] = ()
+    contact: str = ""
+    channel: str = ""
+    cost_centre: str = ""
+    members: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Registry:
+    path: str
+    teams: tuple[Team, ...]
+
+    def team(self, team_id: str | None) -> Team | None:
+        for team in self.teams:
+            if team.id == team_id:
+                return team
+        return None
+
+    @property
+    def team_ids(self) -> frozenset[str]:
+        return frozenset(team.id for team in self.teams)
+
+    @property
+    def layers(self) -> frozenset[str]:
+        return frozenset(layer for team in self.teams for layer in team.layers)
+
+
+@dataclass(frozen=True)
+class RuleException:
+    """A reviewed exception from `platform/exceptions.yml`."""
+
+    rule: str
+    model: str
+    reason: str
+    owner: str
+    expires: dt.date | None
+    position: Position
+
+
+@dataclass(frozen=True)
+class LoadIssue:
+    """Something questionable found while reading files (a yml typo, an unknown key)."""
+
+    rule: str
+    severity: str
+    message: str
+    position: Position
+    model: str | None = None
+
+
+@dataclass(frozen=True)
+class DbtProjectFile:
+    name: str
+    path: str
+    profile: str | None = None
+    model_paths: tuple[str, ...] = ("models",)
+    macro_paths: tuple[str, ...] = ("macros",)
+    seed_paths: tuple[str, ...] = ("seeds",)
+    snapshot_paths: tuple[str, ...] = ("snapshots",)
+    test_paths: tuple[str, ...] = ("tests",)
+    vars: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    on_run_start: tuple[Hook, ...] = ()
+    on_run_end: tuple[Hook, ...] = ()
+    dispatch: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    dbt_project: DbtProjectFile
+    nodes: Mapping[str, Node]
+    sources: Mapping[str, SourceTable]
+    exposures: tuple[Exposure, ...] = ()
+    groups: tuple[Group, ...] = ()
+    macro_files: tuple[MacroFile, ...] = ()
+    packages: tuple[Package, ...] = ()
+    registry: Registry | None = None
+    exceptions: tuple[RuleException, ...] = ()
+    exceptions_path: str | None = None
+    issues: tuple[LoadIssue, ...] = ()
+    yml_files: tuple[str, ...] = field(default=())
+    texts: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+
+    def text(self, path: str) -> str | None:
+        """The text of a project file steward read (code, yml, macros), by relative path."""
+        text = self.texts.get(path)
+        if text is not None:
+            return text
+        for node in self.nodes.values():
+            if node.path == path and node.resource_type != "snapshot":
+                return node.raw_code
+        for macro_file in self.macro_files:
+            if macro_file.path == path and not macro_file.internal:
+                return macro_file.source
+        return None
+
+    @property
+    def name(self) -> str:
+        return self.dbt_project.name
+
+    @property
+    def models(self) -> tuple[Node, ...]:
+        return tuple(n for n in self.nodes.values() if n.resource_type == "model")
+
+    def node_by_name(self, name: str, resource_type: str = "model") -> Node | None:
+        for node in self.nodes.values():
+            if node.name == name and node.resource_type == resource_type:
+                return node
+        return None
+
+    def source(self, source_name: str, table: str) -> SourceTable | None:
+        for src in self.sources.values():
+            if src.source_name == source_name and src.name == table:
+                return src
+        return None
