@@ -1,0 +1,95 @@
+"""Java and the Delta jars: what set-up checks, and the one-line errors it gives."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from steward.cli.main import main
+from steward.errors import EnvironmentProblem
+from steward.lakehouse import jars
+from steward.lakehouse.java import check_java, parse_java_major
+
+from .conftest import PROJECT_DIR
+
+
+@pytest.mark.parametrize(
+    ("output", "major"),
+    [
+        ('openjdk version "17.0.15" 2025-04-15', 17),
+        ('java version "1.8.0_392"', 8),
+        ('openjdk version "21" 2023-09-19', 21),
+        ("no version here", None),
+    ],
+)
+def test_parse_java_major(output: str, major: int | None) -> None:
+    assert parse_java_major(output) == major
+
+
+def fake_java(tmp_path: Path, version_line: str) -> Path:
+    home = tmp_path / "jdk"
+    (home / "bin").mkdir(parents=True)
+    java = home / "bin" / "java"
+    java.write_text(f"#!/bin/sh\necho '{version_line}' >&2\n")
+    java.chmod(java.stat().st_mode | stat.S_IEXEC)
+    return home
+
+
+def test_old_java_is_one_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JAVA_HOME", str(fake_java(tmp_path, 'openjdk version "11.0.2"')))
+    with pytest.raises(EnvironmentProblem, match=r"is Java 11; the embedded Spark needs Java 17"):
+        check_java()
+
+
+def test_missing_java_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no java on it
+    assert main(["setup", "--project-dir", str(PROJECT_DIR)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "Java is not installed" in err[0] and "Java 17" in err[0]
+
+
+def test_the_machine_java_passes() -> None:
+    assert check_java() >= 17
+
+
+def maven_mirror(tmp_path: Path, corrupt: bool = False) -> Path:
+    """A Maven-layout folder holding the cached jars (served through file:// URLs)."""
+    cache = jars.default_cache_dir(PROJECT_DIR)
+    repository = tmp_path / "repository"
+    for jar in jars.DELTA_JARS:
+        target = Path(jar.url(str(repository)))
+        target.parent.mkdir(parents=True)
+        shutil.copy(cache / jar.file_name, target)
+        if corrupt:
+            target.write_bytes(target.read_bytes()[:-1] + b"x")
+    return repository
+
+
+def test_fetch_verifies_and_caches(tmp_path: Path) -> None:
+    repository = maven_mirror(tmp_path)
+    cache = tmp_path / "cache"
+    paths = jars.fetch(cache, repository=repository.as_uri(), quiet=True)
+    assert [p.name for p in paths] == [jar.file_name for jar in jars.DELTA_JARS]
+    assert jars.cached_jars(cache) == paths
+    shutil.rmtree(repository)  # a second fetch finds everything cached: no download
+    assert jars.fetch(cache, repository=repository.as_uri(), quiet=True) == paths
+
+
+def test_fetch_refuses_a_jar_with_the_wrong_hash(tmp_path: Path) -> None:
+    repository = maven_mirror(tmp_path, corrupt=True)
+    cache = tmp_path / "cache"
+    with pytest.raises(EnvironmentProblem, match="SHA-256"):
+        jars.fetch(cache, repository=repository.as_uri(), quiet=True)
+    assert not any(cache.iterdir())  # nothing half-written
+
+
+def test_missing_jars_say_how_to_fetch(tmp_path: Path) -> None:
+    with pytest.raises(EnvironmentProblem, match="make setup"):
+        jars.cached_jars(tmp_path)
