@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from steward.bench.lint_project import generate_lint_project
 from steward.cli import lint as lint_command
 from steward.errors import UserError
 from steward.lint import LintContext, lint, restrict
+from steward.lint.build import build_context, changed_context
+from steward.lint.scope import changed_files, keep_affected, scope_of
 from steward.project import load_project
-from steward.render import render_project
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -133,11 +135,9 @@ def test_changed_since_equals_full_run_restricted(
     changed = json.loads(out)
 
     project = load_project(root)
-    ctx = LintContext(render_project(project))
+    ctx = build_context(project, jobs=1)
     full = lint(project, context=ctx)
-    from steward.lint.scope import affected, changed_files, keep_affected
-
-    area = affected(ctx, changed_files(root, "HEAD"))
+    area = scope_of(ctx, changed_files(root, "HEAD"))
     expected = keep_affected(full.findings, ctx, area)
     assert [tuple(f.values()) for f in changed["findings"]] == [
         tuple(f.as_dict().values()) for f in expected
@@ -147,9 +147,45 @@ def test_changed_since_equals_full_run_restricted(
     assert ("REF001", "silver_platform__readings") in rules
     assert ("REF002", "gold_commercial_analytics__daily_consumption") in rules
     assert code == 1
-    # a change elsewhere reports nothing about these models
     result = restrict(full, ctx, changed_since="HEAD")
     assert result.findings == tuple(expected)
+    # the change's own run rendered only what it can affect
+    fast, fast_area = changed_context(project, changed_files(root, "HEAD"), jobs=1)
+    assert fast_area == area
+    assert fast.rendered.rendered == area.nodes < frozenset(project.nodes)
+
+
+@pytest.mark.parametrize("layer", ["bronze", "silver", "gold"])
+def test_changed_since_on_a_generated_project(tmp_path: Path, layer: str) -> None:
+    """One changed model of a multi-team project: the findings equal the full run's
+    restricted to the change, and only the model and its readers are rendered."""
+    root = tmp_path / "repo"
+    bench = generate_lint_project(root, models=60)
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "base")
+    model = next(m for m in bench.models
+                 if m.layer == layer and (m.public or layer == "bronze"))
+    path = root / model.path
+    # the change: a hard-coded read, and (for silver and gold) the model turns private
+    path.write_text(path.read_text().replace(
+        "select", "select (select max(x) from legacy.meters) as legacy_x,", 1))
+    yml = path.parent / f"_{model.team}__models.yml"
+    yml.write_text(yml.read_text().replace(f"- name: {model.name}\n", f"- name: {model.name}"
+                                           "\n    config: {access: private}\n", 1))
+    project = load_project(root)
+    files = changed_files(root, "HEAD")
+    fast, area = changed_context(project, files, jobs=1)
+    ctx = build_context(project, jobs=1)
+    full = lint(project, context=ctx)
+    assert area == scope_of(ctx, files)
+    found = keep_affected(lint(project, context=fast).findings, fast, area)
+    assert found == keep_affected(full.findings, ctx, area)
+    assert ("REF001", model.name) in {(f.rule, f.model) for f in found}
+    readers = {m.name for m in bench.models if model.name in m.upstream}
+    rendered = {project.nodes[uid].name for uid in area.nodes}
+    assert rendered >= {model.name} | readers
+    assert len(rendered) < len(project.nodes) / 2
 
 
 def test_changed_since_bad_ref_is_bad_usage(
@@ -176,3 +212,27 @@ def test_rule_that_crashes_becomes_an_error_finding() -> None:
     result = lint(project, rules=(*all_rules(), crashing), today=dt.date(2026, 6, 1))
     assert [f.rule for f in result.findings] == ["XXX001"]
     assert "crashed" in result.findings[0].message
+
+
+@pytest.mark.parametrize("fixture", ["violations", "gridlite"])
+def test_changed_since_any_single_file_equals_full_run(tmp_path: Path, fixture: str) -> None:
+    """Each file of a fixture changed alone (cycles, private reads, hooks, yml, macros):
+    the change's own run gives the full run's findings restricted to the change."""
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / fixture, root)
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "base")
+    project = load_project(root)
+    ctx = build_context(project, jobs=1)
+    full = lint(project, context=ctx, today=dt.date(2026, 6, 1))
+    changed = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                     if p.is_file() and ".git" not in p.parts
+                     and p.suffix in (".sql", ".yml") and "platform" in p.parts)
+    assert len(changed) >= 4
+    for rel in changed:
+        area = scope_of(ctx, [rel])
+        fast, fast_area = changed_context(project, [rel], jobs=1)
+        assert fast_area == area, rel
+        found = lint(project, context=fast, today=dt.date(2026, 6, 1)).findings
+        assert keep_affected(found, fast, area) == keep_affected(full.findings, ctx, area), rel

@@ -37,8 +37,10 @@ def context(
     (work / "landing").mkdir()
     patch = pytest.MonkeyPatch()
     patch.setenv("STEWARD_JAR_CACHE", str(jars.default_cache_dir(project_dir)))
+    # the fixture's model is silver_platform__keyed: built as team platform
     yield RunContext(
-        project_dir=work, env=ENV, lakehouse_dir=lakehouse_dir, landing_dir=work / "landing"
+        project_dir=work, env=ENV, team="platform", lakehouse_dir=lakehouse_dir,
+        landing_dir=work / "landing",
     )
     patch.undo()
 

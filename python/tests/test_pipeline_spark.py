@@ -9,7 +9,7 @@ the generator's ground truth, and a re-run changes nothing.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from steward.build.context import RunContext
+from steward.build.runner import build_teams
 from steward.data import GenerationConfig, generate
 
 from .conftest import PROJECT_DIR
@@ -75,6 +76,7 @@ class Stage:
     bronze_rows: dict[str, tuple[int, int]]  # country -> (valid, quarantined)
     duplicate_keys: dict[str, int]
     truth: dict[str, dict[str, int]]
+    landing: Path
 
 
 def landed_rows(landing: Path, country: str) -> int:
@@ -187,6 +189,7 @@ def observe(
             for table, key in SILVER_KEYS.items()
         },
         truth=compare_with_truth(through),
+        landing=landing,
     )
 
 
@@ -211,7 +214,9 @@ def stages(
         ("day 2 again", START + timedelta(days=1)),
     ):
         deliver(generated.landing, landing, through)
-        runs = build_all(context)
+        # the data are of March 2026: the contracts' freshness SLAs are judged as of the
+        # end of the delivery day, as the run would have been then
+        runs = build_all(replace(context, as_of=f"{through.isoformat()}T23:59"))
         if name == "day 1":
             spark().read.parquet(
                 str(generated.truth / "intervals.parquet")
@@ -292,3 +297,69 @@ def test_rerun_leaves_every_table_unchanged(stages: dict[str, Stage]) -> None:
         stages["day 2"].hashes[f"{PREFIX}silver_platform.readings"]
         != stages["day 1"].hashes[f"{PREFIX}silver_platform.readings"]
     )
+
+
+@dataclass(frozen=True)
+class Coordination:
+    producer_succeeded: bool
+    consumer_succeeded: bool
+    problems: list[tuple[str, str, str]]  # (product, team, reason)
+    versions_before: dict[str, int]
+    versions_after: dict[str, int]
+
+
+def delta_version(table: str) -> int:
+    return int(rows(f"describe history {PREFIX}{table}")[0]["version"])
+
+
+@pytest.fixture(scope="module")
+def coordination(
+    stages: dict[str, Stage], project_dir: Path, lakehouse_dir: Path, tmp_path_factory: Any
+) -> Coordination:
+    """After the three days: the platform team publishes a tariff twice with two prices
+    (its tariffs' unique test fails), then commercial analytics builds."""
+    context = RunContext(
+        project_dir=project_dir,
+        env=ENV,
+        lakehouse_dir=lakehouse_dir,
+        landing_dir=stages["day 2"].landing,
+        as_of=f"{(START + timedelta(days=1)).isoformat()}T23:59",
+    )
+    tariffs = stages["day 2"].landing / "reference" / "tariffs.csv"
+    original = tariffs.read_text(encoding="utf-8")
+    first_tariff = original.splitlines()[1].split(",")
+    conflicting = ",".join(
+        [first_tariff[0], first_tariff[1], "Conflicting price", "9.9999", *first_tariff[4:]]
+    )
+    tables = (
+        "gold_commercial_analytics.de_monthly_billing",
+        "gold_commercial_analytics.daily_consumption",
+    )
+    before = {t: delta_version(t) for t in tables}
+    try:
+        tariffs.write_text(original + conflicting + "\n", encoding="utf-8")
+        [producer, consumer] = build_teams(context, ["platform", "commercial_analytics"])
+    finally:
+        tariffs.write_text(original, encoding="utf-8")
+    return Coordination(
+        producer.success,
+        consumer.success,
+        [(p.product_name, p.team, p.reason) for p in consumer.upstream_problems],
+        before,
+        {t: delta_version(t) for t in tables},
+    )
+
+
+def test_consumer_skips_what_reads_a_failing_upstream(coordination: Coordination) -> None:
+    assert not coordination.producer_succeeded  # the tariffs' unique test failed
+    [(product, team, reason)] = coordination.problems
+    assert (product, team) == ("silver_platform__tariffs", "platform")
+    assert "tests failed at its last build" in reason and "tariff_id" in reason
+    # the bill, which reads the tariffs, was not rebuilt; the daily consumption was
+    billing, daily = (
+        "gold_commercial_analytics.de_monthly_billing",
+        "gold_commercial_analytics.daily_consumption",
+    )
+    assert coordination.versions_after[billing] == coordination.versions_before[billing]
+    assert coordination.versions_after[daily] > coordination.versions_before[daily]
+    assert coordination.consumer_succeeded

@@ -20,6 +20,7 @@ from steward.lakehouse import jars
 
 TARGETS = ("local", "cluster")
 _ENV_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_AS_OF = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
 
 
 def find_project_dir(start: Path | None = None) -> Path:
@@ -43,6 +44,10 @@ class RunContext:
     team: str | None = None
     lakehouse_dir: Path | None = None
     landing_dir: Path | None = None
+    as_of: str | None = None
+    """The time the run stands for (`YYYY-MM-DD[THH:MM[:SS]]`, UTC), when it replays old
+    or synthetic data: the contracts' freshness SLAs are measured against it instead of
+    the current time (var `freshness_reference_time`, from STEWARD_AS_OF)."""
 
     def __post_init__(self) -> None:
         if self.target not in TARGETS:
@@ -51,6 +56,11 @@ class RunContext:
             raise UserError(
                 f"environment '{self.env}' is not a valid name: "
                 "use lower snake case, e.g. dev, staging, prod"
+            )
+        if self.as_of is not None and not _AS_OF.match(self.as_of):
+            raise UserError(
+                f"--as-of '{self.as_of}' is not a time: use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]"
+                " (UTC)"
             )
 
     @property
@@ -78,6 +88,8 @@ class RunContext:
             variables["STEWARD_ENV"] = self.env
         if self.team is not None:
             variables["STEWARD_TEAM"] = self.team
+        if self.as_of is not None:
+            variables["STEWARD_AS_OF"] = self.as_of
         return variables
 
 

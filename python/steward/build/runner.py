@@ -6,13 +6,17 @@ is dbt's own progress output.
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
+from steward.build import history
 from steward.build.context import RunContext, environment
 from steward.build.order import build_order, team_graph
+from steward.build.upstream import UpstreamProblem, check_upstream, describe
 from steward.errors import UserError
 from steward.lakehouse.java import check_java
 
@@ -23,16 +27,24 @@ class TeamRun:
     success: bool
     statuses: dict[str, int] = field(default_factory=dict)
     skipped_because: str | None = None
+    upstream_problems: tuple[UpstreamProblem, ...] = ()
 
     def summary(self) -> str:
         if self.skipped_because:
             return f"{self.team}: skipped ({self.skipped_because})"
         counts = ", ".join(f"{count} {status}" for status, count in sorted(self.statuses.items()))
-        return f"{self.team}: {'ok' if self.success else 'FAILED'} ({counts or 'nothing to run'})"
+        line = f"{self.team}: {'ok' if self.success else 'FAILED'} ({counts or 'nothing to run'})"
+        if self.upstream_problems:
+            products = ", ".join(p.product_name for p in self.upstream_problems)
+            line += f"; skipped what reads unhealthy upstream {products}"
+        return line
 
 
-def invoke_dbt(context: RunContext, args: Sequence[str]) -> Any:
-    """`dbt <args>` for the project and target of `context`; returns dbt's result object."""
+def invoke_dbt(
+    context: RunContext, args: Sequence[str], callbacks: Sequence[Callable[[Any], None]] = ()
+) -> Any:
+    """`dbt <args>` for the project and target of `context`; returns dbt's result object.
+    `callbacks` receive every event dbt fires (as `dbtRunner(callbacks=...)`)."""
     from dbt.cli.main import dbtRunner
 
     full_args = [
@@ -43,13 +55,20 @@ def invoke_dbt(context: RunContext, args: Sequence[str]) -> Any:
         context.target,
     ]
     with environment(context.dbt_environment()):
-        return dbtRunner().invoke(full_args)
+        return dbtRunner(callbacks=list(callbacks)).invoke(full_args)
 
 
 def check_ready(context: RunContext) -> None:
     """Fail early, with one line, on what would otherwise fail deep inside Spark."""
     if context.target == "local":
         check_java()
+    else:
+        from steward.lakehouse.thrift import check_server
+
+        check_server(
+            os.environ.get("STEWARD_THRIFT_HOST", "127.0.0.1"),
+            int(os.environ.get("STEWARD_THRIFT_PORT", "10000")),
+        )
     if not context.landing.is_dir():
         raise UserError(
             "no landing data here; run `steward data generate` first (or set STEWARD_LANDING)",
@@ -80,8 +99,32 @@ def _statuses(result: Any) -> dict[str, int]:
     return counts
 
 
-def build_team(context: RunContext, team: str, extra_args: Sequence[str] = ()) -> TeamRun:
-    """`dbt build` of exactly the team's models (its dbt group) and their tests."""
+def team_contacts(context: RunContext) -> dict[str, str]:
+    """team -> "contact, channel" from the registry (empty when there is none)."""
+    from steward.project.registry import read_registry
+
+    registry, _ = read_registry(context.project_dir)
+    if registry is None:
+        return {}
+    return {
+        team.id: ", ".join(part for part in (team.contact, team.channel) if part)
+        for team in registry.teams
+    }
+
+
+def build_team(
+    context: RunContext,
+    team: str,
+    extra_args: Sequence[str] = (),
+    manifest: Mapping[str, Any] | None = None,
+    ignore_upstream: bool = False,
+    now: datetime | None = None,
+) -> TeamRun:
+    """`dbt build` of exactly the team's models (its dbt group) and their tests.
+
+    With a manifest, the upstream products of other teams are checked first (see
+    steward.build.upstream): models that depend on an unhealthy one are excluded.
+    """
     team_context = RunContext(
         project_dir=context.project_dir,
         target=context.target,
@@ -89,37 +132,52 @@ def build_team(context: RunContext, team: str, extra_args: Sequence[str] = ()) -
         team=team,
         lakehouse_dir=context.lakehouse_dir,
         landing_dir=context.landing_dir,
+        as_of=context.as_of,
     )
     print(
         f"== steward build: team {team} (target {context.target}) ==", file=sys.stderr, flush=True
     )
-    result = invoke_dbt(team_context, ["build", "--select", f"group:{team}", *extra_args])
-    if result.result is None and isinstance(result.exception, UserError):
-        raise result.exception
-    return TeamRun(team=team, success=bool(result.success), statuses=_statuses(result))
+    problems: list[UpstreamProblem] = []
+    exclude: list[str] = []
+    if manifest is not None:
+        problems = check_upstream(
+            manifest, team, history.load_states(context), now or datetime.now(timezone.utc)
+        )
+        contacts = team_contacts(context)
+        for problem in problems:
+            line = describe(problem, contacts)
+            if ignore_upstream:
+                print(f"steward: --ignore-upstream: building anyway; {line}", file=sys.stderr)
+            else:
+                print(f"steward: {line}", file=sys.stderr)
+                exclude.append(f"{problem.product.split('.')[-1]}+")
+    args = ["build", "--select", f"group:{team}", *extra_args]
+    if exclude:
+        args += ["--exclude", *exclude]
+    result = invoke_dbt(team_context, args)
+    if result.result is None:
+        if isinstance(result.exception, UserError):
+            raise result.exception
+        print(f"steward: dbt stopped before building {team}: {result.exception}", file=sys.stderr)
+        return TeamRun(team=team, success=False, skipped_because=f"dbt failed: {result.exception}")
+    history.record(context, team, history.node_states_of(result.result))
+    return TeamRun(
+        team=team,
+        success=bool(result.success),
+        statuses=_statuses(result),
+        upstream_problems=() if ignore_upstream else tuple(problems),
+    )
 
 
 def build_teams(
-    context: RunContext, teams: Sequence[str], extra_args: Sequence[str] = ()
+    context: RunContext,
+    teams: Sequence[str],
+    extra_args: Sequence[str] = (),
+    ignore_upstream: bool = False,
 ) -> list[TeamRun]:
-    """Build `teams` in the order given; a team that reads from a failed team is skipped."""
-    graph = team_graph(parse_manifest(context))
-    failed: set[str] = set()
-    runs = []
-    for team in teams:
-        broken = sorted(p for p in graph.predecessors(team) if p in failed) if team in graph else []
-        if broken:
-            runs.append(
-                TeamRun(
-                    team,
-                    success=False,
-                    skipped_because=f"upstream team failed: {', '.join(broken)}",
-                )
-            )
-            failed.add(team)
-            continue
-        run = build_team(context, team, extra_args)
-        runs.append(run)
-        if not run.success:
-            failed.add(team)
-    return runs
+    """Build `teams` in the order given, each after checking the products it reads."""
+    manifest = parse_manifest(context)
+    return [
+        build_team(context, team, extra_args, manifest=manifest, ignore_upstream=ignore_upstream)
+        for team in teams
+    ]

@@ -52,6 +52,47 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.set_defaults(handler=run_pipeline)
 
+    lint = commands.add_parser(
+        "lint",
+        help="the lint gate on a generated 1,000-model project, against sqlfluff",
+        description=(__import__("steward.bench.lint", fromlist=["run"]).__doc__),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    lint.add_argument("--models", type=int, default=1000,
+                      help="models of the generated project (default %(default)s)")
+    lint.add_argument("--seed", type=int, default=7, help="generator seed (default %(default)s)")
+    lint.add_argument("--repeat", type=int, default=3,
+                      help="runs of each steward command; the median is reported "
+                      "(default %(default)s)")
+    lint.add_argument("--sqlfluff-sample", type=int, default=40, metavar="N",
+                      help="files sqlfluff lints, extrapolated to all (default %(default)s)")
+    lint.add_argument("--sqlfluff-all", action="store_true",
+                      help="sqlfluff lints every file (minutes), nothing extrapolated")
+    lint.add_argument("--output", type=Path, default=Path("bench-results/lint.json"),
+                      help="where the figures are written as JSON (default %(default)s)")
+    lint.add_argument("--work-dir", type=Path,
+                      help="where the generated project goes (default: system temp)")
+    lint.add_argument("--project-dir", type=Path,
+                      help="the reference project (default: found from the current folder)")
+    lint.set_defaults(handler=run_lint)
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    from steward.bench import lint
+
+    if args.models < 10 or args.repeat < 1:
+        raise UserError("--models must be at least 10 and --repeat at least 1")
+    try:
+        project_dir: Path | None = find_project_dir(args.project_dir)
+    except UserError:
+        project_dir = None
+    sample = 0 if args.sqlfluff_all else args.sqlfluff_sample
+    result = lint.run(project_dir, args.models, args.seed, args.repeat, sample, args.work_dir)
+    print(lint.report(result))
+    lint.save(result, args.output)
+    print(f"figures written to {args.output}")
+    return 0
+
 
 def run_pipeline(args: argparse.Namespace) -> int:
     if args.days < 1 or args.rows_per_day < 1:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from steward.build.context import TARGETS, RunContext, find_project_dir
@@ -19,8 +20,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="run a team's dbt build (models and tests), or every team's in dependency order",
         description=(
             "Run `dbt build` for exactly one team's models and their tests (its dbt group), "
-            "or with --all for every team, producers before consumers. A team whose producer "
-            "failed is skipped. Exit 0 when everything passed, 1 on a failure."
+            "or with --all for every team, producers before consumers. Before a team builds, "
+            "every other team's product it reads is checked in the run history: built "
+            "successfully, within its SLA (meta.sla.max_build_age_hours, default 26 h), tests "
+            "passed. Models that read an unhealthy product are skipped, with the producer "
+            "named; the rest build. Exit 0 when everything that ran passed, 1 on a failure."
         ),
     )
     who = parser.add_mutually_exclusive_group(required=True)
@@ -41,12 +45,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--full-refresh", action="store_true", help="rebuild incremental models from scratch"
     )
     parser.add_argument(
+        "--ignore-upstream",
+        action="store_true",
+        help="build models even when an upstream product is unhealthy (logged)",
+    )
+    parser.add_argument(
         "--project-dir", type=Path, help="the dbt project (default: found from the current folder)"
     )
     parser.add_argument(
         "--lakehouse", type=Path, help="where a local run keeps its tables (default .lakehouse/)"
     )
     parser.add_argument("--landing", type=Path, help="the landing files (default data/landing/)")
+    parser.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD[THH:MM]",
+        help="replay old or synthetic data as of this time (UTC): the contracts' freshness "
+        "SLAs are measured against it, not against now (the demo: 2026-03-31)",
+    )
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="the summary at the end"
     )
@@ -60,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
         env=args.env,
         lakehouse_dir=args.lakehouse,
         landing_dir=args.landing,
+        as_of=args.as_of,
     )
     check_ready(context)
     graph = team_graph(parse_manifest(context))
@@ -71,9 +87,9 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"team '{args.team}' has no models in this project (teams: {known})")
         teams = [args.team]
     extra = ["--full-refresh"] if args.full_refresh else []
-    runs = build_teams(context, teams, extra)
+    runs = build_teams(context, teams, extra, ignore_upstream=args.ignore_upstream)
     if args.format == "json":
-        print(json.dumps({"teams": [run.__dict__ for run in runs]}, indent=2))
+        print(json.dumps({"teams": [asdict(run) for run in runs]}, indent=2))
     else:
         print(
             "\nsteward build: " + ("order " + " -> ".join(teams) if len(teams) > 1 else teams[0]),

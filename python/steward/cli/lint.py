@@ -21,13 +21,17 @@ def register(subparsers: Any) -> None:
         "1 on errors, 2 on bad usage or input.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="report only findings in these files or folders (a folder "
-                        "holding dbt_project.yml is taken as the project)")
+                        help="report only findings in these files or folders (the whole "
+                        "project is still checked; a folder holding dbt_project.yml is taken "
+                        "as the project). This is how the pre-commit hook passes the staged "
+                        "files")
     parser.add_argument("--project-dir", type=Path, default=None,
                         help="the dbt project (default: found from PATH or the current folder)")
     parser.add_argument("--team", default=None, help="report only this team's findings")
     parser.add_argument("--changed-since", metavar="REF", default=None,
-                        help="report only what a change since git REF can affect")
+                        help="lint only what a change since git REF can affect: the changed "
+                        "files' nodes and their readers are rendered, the rest is known by "
+                        "config and relation")
     parser.add_argument("--format", choices=FORMATS, default="text")
     parser.add_argument("--output", type=Path, default=None, help="write to FILE, not stdout")
     parser.add_argument("--target", default="prod",
@@ -36,6 +40,9 @@ def register(subparsers: Any) -> None:
                         help="the target's schema (default: the target name)")
     parser.add_argument("--select", action="append", metavar="RULE",
                         help="run only these rules (repeatable)")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="processes to render and parse in (default: the CPUs, or "
+                        "STEWARD_JOBS; small projects always use one)")
     parser.set_defaults(handler=run)
 
 
@@ -61,23 +68,27 @@ def _project_and_paths(args: argparse.Namespace) -> tuple[Path, list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from steward.lint.context import LintContext
+    from steward.lint.build import build_context, changed_context
     from steward.lint.runner import lint
-    from steward.lint.scope import restrict
+    from steward.lint.scope import changed_files, restrict
     from steward.lint.writers import WRITERS
     from steward.project import load_project
     from steward.render.model import Target
-    from steward.render.renderer import render_project
 
     root, paths = _project_and_paths(args)
     project = load_project(root)
     if args.team and project.registry is not None and project.registry.team(args.team) is None:
         raise UserError(f"--team {args.team}: no such team in platform/teams.yml")
     target = Target(name=args.target, schema=args.target_schema or args.target)
-    ctx = LintContext(render_project(project, target))
+    area = None
+    if args.changed_since is not None:
+        files = changed_files(root, args.changed_since)
+        ctx, area = changed_context(project, files, target, jobs=args.jobs)
+    else:
+        ctx = build_context(project, target, jobs=args.jobs)
     result = lint(project, context=ctx, select=set(args.select) if args.select else None)
     result = restrict(result, ctx, team=args.team, paths=paths,
-                      changed_since=args.changed_since)
+                      changed_since=args.changed_since, area=area)
     text = WRITERS[args.format](result)
     if args.output is not None:
         try:

@@ -22,7 +22,15 @@ COMMAND_MODULES: tuple[str, ...] = (
     "steward.cli.setup",
     "steward.cli.bench",
     "steward.cli.lint",
+    "steward.cli.rules",
     "steward.cli.thrift",
+    "steward.cli.graph",
+    "steward.cli.lineage",
+    "steward.cli.impact",
+    "steward.cli.contracts",
+    "steward.cli.audit",
+    "steward.cli.grants",
+    "steward.cli.codeowners",
 )
 
 
@@ -32,7 +40,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _modules_for(argv: Sequence[str] | None) -> tuple[str, ...]:
+    """Only the module of the command being run when it is named like its module
+    (`steward lint` -> steward.cli.lint): the others import Spark, numpy and pyarrow,
+    which would cost `steward lint` half a second. Otherwise every command (`--help`)."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    command = words[0] if words else ""
+    module = f"steward.cli.{command.replace('-', '_')}"
+    return (module,) if module in COMMAND_MODULES else COMMAND_MODULES
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="steward",
         description="Governance for a dbt project that many teams share on Spark.",
@@ -40,13 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"steward {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
-    for name in COMMAND_MODULES:
+    for name in _modules_for(argv):
         importlib.import_module(name).register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))

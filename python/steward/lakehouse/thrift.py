@@ -21,7 +21,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -88,6 +87,12 @@ def port_in_use(port: int, host: str = HOST) -> bool:
     return False
 
 
+def _system_property(name: str, value: object) -> str:
+    """`-Dname=value` for --driver-java-options, which spark-submit splits on blanks."""
+    text = str(value)
+    return f'-D{name}="{text}"' if any(c.isspace() for c in text) else f"-D{name}={text}"
+
+
 def server_command(
     lakehouse: Path,
     port: int,
@@ -100,12 +105,12 @@ def server_command(
     tmp = lakehouse / "tmp"
     jar_paths = [Path(jar).resolve() for jar in jars]
     java_options = [
-        f"-Djava.io.tmpdir={tmp}",  # Hive's session resources and operation logs
-        f"-Dderby.system.home={lakehouse}",
-        f"-Dderby.stream.error.file={lakehouse / 'derby.log'}",
+        _system_property("java.io.tmpdir", tmp),  # Hive's session resources, operation logs
+        _system_property("derby.system.home", lakehouse),
+        _system_property("derby.stream.error.file", lakehouse / "derby.log"),
     ]
     if log4j is not None:
-        java_options.append(f"-Dlog4j2.configurationFile={log4j.resolve()}")
+        java_options.append(_system_property("log4j2.configurationFile", log4j.resolve()))
     conf = {
         "spark.app.name": "steward-thrift-server",
         "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
@@ -159,7 +164,11 @@ def server_command(
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    """Linux: the server gets SIGTERM when the process that started it dies, even by kill -9."""
+    """Linux: the server gets SIGTERM when the process that started it dies, even by kill -9.
+
+    (Strictly: when the thread that started it ends, so start it from the main thread or a
+    thread that lives as long as the server.)
+    """
     try:
         import ctypes
 
@@ -194,47 +203,77 @@ def _launch(command: Sequence[str], lakehouse: Path, log: Path) -> subprocess.Po
         )
 
 
-def _probe(host: str, port: int, warehouse: Path, timeout: float) -> bool:
-    """True once a HiveServer2 session on host:port runs `select 1` on our warehouse.
+def server_warehouse(host: str, port: int, timeout: float = 10.0) -> str:
+    """Open a HiveServer2 session on host:port, run `select 1`; the server's warehouse folder.
 
-    The warehouse check makes sure the answer comes from this server, not from another one
-    that took the port. The probe runs in a thread so that a server that accepts the TCP
-    connection but never answers cannot hold the caller beyond `timeout`.
+    Every socket operation is bounded by `timeout` seconds (PyHive's own `hive.connect`
+    waits forever on a port that accepts but never answers). Raises OSError
+    (ConnectionRefusedError when nothing listens), thrift's TTransportException or PyHive's
+    errors.
     """
+    import thrift_sasl
+    from pyhive import hive
+    from thrift.transport.TSocket import TSocket
+
+    # A plain connect first: refused is the common case while the server starts, and
+    # thrift would log every refusal as an error.
+    with socket.create_connection((host, port), timeout=timeout):
+        pass
+    transport_socket = TSocket(host, port)
+    transport_socket.setTimeout(timeout * 1000)
+    transport = thrift_sasl.TSaslClientTransport(
+        lambda: hive.get_installed_sasl(
+            host=host, sasl_auth="PLAIN", username=PROBE_USER, password="x"
+        ),
+        "PLAIN",
+        transport_socket,
+    )
+    connection = hive.connect(thrift_transport=transport, username=PROBE_USER)
     try:
-        with socket.create_connection((host, port), timeout=min(timeout, 2.0)):
-            pass
-    except OSError:
-        return False
+        cursor = connection.cursor()
+        cursor.execute("select 1")
+        cursor.fetchall()
+        cursor.execute("set spark.sql.warehouse.dir")
+        return str(cursor.fetchall()[0][1])
+    finally:
+        connection.close()
 
-    outcome: dict[str, object] = {}
 
-    def attempt() -> None:
-        try:
-            from pyhive import hive
+def check_server(host: str, port: int, timeout: float = 10.0) -> None:
+    """A one-line UserError unless a Spark Thrift Server takes a session on host:port in time.
 
-            connection = hive.connect(host=host, port=port, username=PROBE_USER)
-            try:
-                cursor = connection.cursor()
-                cursor.execute("select 1")
-                cursor.fetchall()
-                cursor.execute("set spark.sql.warehouse.dir")
-                outcome["warehouse"] = str(cursor.fetchall()[0][1])
-            finally:
-                connection.close()
-        except Exception as exc:
-            outcome["error"] = exc
-
-    worker = threading.Thread(target=attempt, name="thrift-probe", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if "warehouse" not in outcome:
-        return False
-    served = str(outcome["warehouse"]).removeprefix("file:").rstrip("/")
-    if served != str(warehouse).rstrip("/"):
+    Meant as the pre-flight check of `--target cluster`: dbt-spark itself fails fast when
+    nothing listens, but hangs without limit on a port that accepts and never answers.
+    """
+    where = f"{host}:{port}"
+    hint = "start one (`steward thrift-server`) or set STEWARD_THRIFT_HOST / STEWARD_THRIFT_PORT"
+    try:
+        server_warehouse(host, port, timeout)
+    except ConnectionRefusedError as exc:
+        raise UserError(f"no Spark Thrift Server on {where} (connection refused); {hint}") from exc
+    except Exception as exc:
+        # thrift wraps a socket timeout in TTransportException("read timeout")
+        if isinstance(exc, TimeoutError) or "timed out" in str(exc) or "timeout" in str(exc):
+            raise UserError(
+                f"{where} did not answer as a Spark Thrift Server within {timeout:.0f} s; {hint}"
+            ) from exc
         raise UserError(
-            f"another server answers on {host}:{port} (its warehouse is {served}); "
-            "stop it or pick another port"
+            f"{where} is not a Spark Thrift Server that takes sessions "
+            f"({type(exc).__name__}: {str(exc)[:200]}); {hint}"
+        ) from exc
+
+
+def _serves(server: ThriftServer, timeout: float) -> bool:
+    """True once `server` takes a session; an error if another server holds its port."""
+    try:
+        served = server_warehouse(server.host, server.port, timeout)
+    except Exception:
+        return False
+    served = served.removeprefix("file:").rstrip("/")
+    if served != str(server.lakehouse / "warehouse"):
+        raise UserError(
+            f"another server answers on {server.host}:{server.port} (its warehouse is "
+            f"{served}); stop it or pick another port"
         )
     return True
 
@@ -278,7 +317,6 @@ def _read_log(server: ThriftServer) -> str:
 def wait_until_ready(server: ThriftServer, timeout: float = DEFAULT_STARTUP_TIMEOUT) -> None:
     """Block until the server accepts a session, or raise a one-line UserError."""
     deadline = time.monotonic() + timeout
-    warehouse = server.lakehouse / "warehouse"
     while True:
         code = server.process.poll()
         if code is not None:
@@ -293,7 +331,7 @@ def wait_until_ready(server: ThriftServer, timeout: float = DEFAULT_STARTUP_TIME
                 f"the Spark Thrift Server did not accept a session on {server.host}:{server.port} "
                 f"within {timeout:.0f} s; see its log {server.log}"
             )
-        if _probe(server.host, server.port, warehouse, timeout=min(remaining, 30.0)):
+        if _serves(server, timeout=max(1.0, min(remaining, 30.0))):
             return
         time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
 

@@ -9,8 +9,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from steward.graph.ownership import LAYERS, node_layer_team, source_team
 from steward.lint.finding import Finding
-from steward.lint.locate import blank_jinja, find_relation, line_col
+from steward.lint.locate import blank_jinja, find_relation, line_col, may_name
 from steward.project.model import Node, Position, Project, Registry, SourceTable, Team
 from steward.render.model import RefCall, RenderedNode, RenderedProject, RenderedSql
 from steward.sql.analyze import Relation, StatementAnalysis, Unknown, Write, analyze
@@ -18,8 +19,39 @@ from steward.sql.analyze import Relation, StatementAnalysis, Unknown, Write, ana
 if TYPE_CHECKING:
     import networkx as nx
 
-LAYERS = ("bronze", "silver", "gold", "ops")
+    from steward.graph import DependencyGraph
+
 _MODEL_NAME = re.compile(r"^(?P<prefix>[a-z][a-z0-9_]*?)__(?P<entity>[a-z0-9][a-z0-9_]*)$")
+
+
+def _call_column(line: str, kind: str, first_arg: str) -> int | None:
+    """The column of `kind('first_arg'` on `line` (1-based), if it is there."""
+    for quote in ("'", '"'):
+        index = line.find(f"{quote}{first_arg}{quote}")
+        while index >= 0:
+            head = line[:index].rstrip()
+            if head.endswith("("):
+                head = head[:-1].rstrip()
+                start = len(head) - len(kind)
+                if head.endswith(kind) and (start == 0 or not (
+                        head[start - 1].isalnum() or head[start - 1] == "_")):
+                    return start + 1
+            index = line.find(f"{quote}{first_arg}{quote}", index + 1)
+    return None
+
+
+def _names_schema(code: str, relation: Relation) -> bool:
+    """Whether `code` may name `relation` by hand: its schema, then a dot."""
+    if relation.schema is None:
+        return may_name(code, relation.name)
+    lowered = code.lower()
+    index = lowered.find(relation.schema)
+    while index >= 0:
+        end = index + len(relation.schema)
+        if lowered[end:end + 4].lstrip(" `").startswith("."):
+            return True
+        index = lowered.find(relation.schema, end)
+    return False
 
 
 @dataclass(frozen=True)
@@ -71,27 +103,43 @@ class NodeFacts:
         return self.rendered.node
 
 
-@dataclass(frozen=True)
-class Edge:
-    upstream: str
-    downstream: str
-    read: Read
-
-
 class LintContext:
-    """Built once per lint; the rules are functions over it."""
+    """Built once per lint; the rules are functions over it.
 
-    def __init__(self, rendered: RenderedProject) -> None:
+    `facts` may come precomputed (from worker processes, see `steward.lint.build`); nodes
+    the rendered project only knows by config and relation (`RenderedProject.rendered`)
+    get facts without reads or writes."""
+
+    def __init__(self, rendered: RenderedProject,
+                 facts: Mapping[str, NodeFacts] | None = None) -> None:
         self.rendered = rendered
         self.project: Project = rendered.project
         self.registry: Registry | None = rendered.project.registry
         self._blanked: dict[str, str] = {}
-        self.facts: dict[str, NodeFacts] = {
-            uid: self._facts(node) for uid, node in rendered.nodes.items()
-        }
+        self._split: dict[str, list[str]] = {}
+        known = facts or {}
+        chosen = rendered.rendered
+        self.facts: dict[str, NodeFacts] = {}
+        for uid, node in rendered.nodes.items():
+            if uid in known:
+                self.facts[uid] = known[uid]
+            elif chosen is None or uid in chosen:
+                self.facts[uid] = self._facts(node)
+            else:
+                layer, team = self.node_layer_team(node.node)
+                self.facts[uid] = NodeFacts(node, layer, team, (), (), ())
         self.operations: tuple[WriteSite, ...] = tuple(
             site for sql in rendered.operations for site in self._write_sites(sql, None)
         )
+        self.operation_reads: tuple[Read, ...] = tuple(
+            read for sql in rendered.operations for read in self._operation_reads(sql)
+        )
+
+    def _operation_reads(self, sql: RenderedSql) -> Iterator[Read]:
+        for relation in analyze(sql.sql).reads:
+            key = relation.path or relation.qualified
+            yield Read(relation, self.rendered.relations.get(key), None,
+                       self.locate(relation, sql, None), sql)
 
     # ---- teams and namespaces ------------------------------------------------------
     @functools.cached_property
@@ -106,27 +154,12 @@ class LintContext:
         return self.registry.team(team_id) if self.registry else None
 
     def node_layer_team(self, node: Node) -> tuple[str | None, str | None]:
-        """A model's layer and team come from its folder `models/<layer>/<team>/`; a seed's
-        or snapshot's team from a folder named after a team, or its `meta.owner`."""
-        folders = node.folders
-        if node.resource_type == "model":
-            layer = folders[0] if folders else None
-            team = folders[1] if len(folders) > 1 else None
-            return layer, team
-        if node.resource_type in ("seed", "snapshot"):
-            for folder in folders:
-                if folder in self.team_ids:
-                    return None, folder
-            owner = node.meta.get("owner")
-            return None, str(owner) if owner else None
-        return None, None
+        """A model's layer and team come from its folder `models/<layer>/<team>/`; a seed's,
+        snapshot's or test's team from a folder named after a team, or its `meta.owner`."""
+        return node_layer_team(node, self.team_ids)
 
     def source_team(self, source: SourceTable) -> str | None:
-        parts = source.path.split("/")
-        for index, part in enumerate(parts[:-1]):
-            if part in self.layers and index + 1 < len(parts) - 1:
-                return parts[index + 1]
-        return None
+        return source_team(source, self.layers)
 
     def namespace_owner(self, namespace: str | None) -> str | None:
         """The team owning schema `<layer>_<team>` (None when no team owns it)."""
@@ -137,6 +170,16 @@ class LintContext:
         if layer in self.layers and team in self.team_ids:
             return team
         return None
+
+    def operation_team(self, path: str) -> str | None:
+        """Who runs an operation: the team a folder of its macro file names, else the team
+        owning the `ops` layer (on-run hooks and shared operations are the platform's)."""
+        for part in path.split("/")[:-1]:
+            if part in self.team_ids:
+                return part
+        if self.registry is None:
+            return None
+        return next((t.id for t in self.registry.teams if "ops" in t.layers), None)
 
     def owned_namespaces(self, team_id: str | None) -> frozenset[str]:
         if team_id is None:
@@ -167,7 +210,8 @@ class LintContext:
                 position = self.ref_position(call) if call else self.locate(relation, sql, node)
                 reads.setdefault((key, sql.kind if call is None else "ref"),
                                  Read(relation, target, call, position, sql))
-                if call is not None and sql.kind == "model" and relation.path is None:
+                if (call is not None and sql.kind == "model" and relation.path is None
+                        and _names_schema(node.raw_code, relation)):
                     # the same relation may also be named by hand next to its ref()
                     found = find_relation(self._sql_text(node), key)
                     if found is not None:
@@ -218,19 +262,26 @@ class LintContext:
             self._blanked[node.unique_id] = text
         return text
 
+    def _lines(self, path: str) -> list[str] | None:
+        lines = self._split.get(path)
+        if lines is None:
+            text = self.project.text(path)
+            if text is None:
+                return None
+            lines = self._split[path] = text.splitlines()
+        return lines
+
     def ref_position(self, ref: RefCall) -> Position:
         """The position of a `ref()`/`source()` call, with the column of the call."""
-        text = self.project.text(ref.position.path)
-        if text is None or not ref.args:
+        lines = self._lines(ref.position.path)
+        if lines is None or not ref.args:
             return ref.position
-        lines = text.splitlines()
         if not 0 < ref.position.line <= len(lines):
             return ref.position
-        pattern = re.compile(rf"\b{ref.kind}\s*\(\s*['\"]{re.escape(ref.args[0])}['\"]")
-        match = pattern.search(lines[ref.position.line - 1])
-        if match is None:
+        column = _call_column(lines[ref.position.line - 1], ref.kind, ref.args[0])
+        if column is None:
             return ref.position
-        return Position(ref.position.path, ref.position.line, match.start() + 1)
+        return Position(ref.position.path, ref.position.line, column)
 
     def _locate_path(self, relation: Relation, sql: RenderedSql, node: Node | None) -> Position:
         texts = []
@@ -250,30 +301,17 @@ class LintContext:
 
     # ---- graph -----------------------------------------------------------------------
     @functools.cached_property
-    def edges(self) -> tuple[Edge, ...]:
-        edges = []
-        for uid, facts in self.facts.items():
-            if facts.node.resource_type not in ("model", "seed", "snapshot"):
-                continue
-            for read in facts.reads:
-                if read.target and read.target != uid:
-                    edges.append(Edge(read.target, uid, read))
-        return tuple(edges)
+    def dependency_graph(self) -> DependencyGraph:
+        """Models, seeds, snapshots, sources and exposures with their edges (`ref`,
+        `source`, hard-coded names, exposures): `steward.graph`."""
+        from steward.graph import build_graph
+
+        return build_graph(self.rendered)
 
     @functools.cached_property
     def graph(self) -> nx.DiGraph:
-        import networkx as nx
-
-        graph = nx.DiGraph()
-        for uid, facts in self.facts.items():
-            if facts.node.resource_type in ("model", "seed", "snapshot"):
-                graph.add_node(uid)
-        for source in self.project.sources:
-            graph.add_node(source)
-        for edge in self.edges:
-            if not graph.has_edge(edge.upstream, edge.downstream):
-                graph.add_edge(edge.upstream, edge.downstream, read=edge.read)
-        return graph
+        """`dependency_graph` as networkx; an edge carries the `steward.graph.Edge`s."""
+        return self.dependency_graph.digraph
 
     def team_of(self, unique_id: str | None) -> str | None:
         if unique_id is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from steward.project.model import Position
@@ -13,6 +14,7 @@ def line_col(text: str, index: int) -> tuple[int, int]:
     return line, column
 
 
+@functools.lru_cache(maxsize=4096)
 def relation_pattern(relation: str) -> re.Pattern[str]:
     """`schema.name` as it may be written: any case, backquotes, spaces around the dot."""
     parts = [re.escape(p) for p in relation.split(".") if p]
@@ -20,8 +22,15 @@ def relation_pattern(relation: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w.`])" + r"\s*\.\s*".join(quoted) + r"(?![\w`])", re.I)
 
 
+def may_name(text: str, relation: str) -> bool:
+    """A quick look: can `text` name `relation` at all (its last part appears)?"""
+    return relation.rsplit(".", 1)[-1].lower() in text.lower()
+
+
 def find_relation(text: str, relation: str, near_line: int | None = None) -> tuple[int, int] | None:
     """(line, column) of `relation` in `text`, the occurrence nearest to `near_line`."""
+    if not may_name(text, relation):
+        return None
     matches = [line_col(text, m.start()) for m in relation_pattern(relation).finditer(text)]
     if not matches:
         return None

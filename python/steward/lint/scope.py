@@ -1,7 +1,9 @@
-"""Restrict a full lint to what a reader asked for: a team, some paths, or what a change
-since a git revision can affect (changed files, plus everything downstream for the graph
-rules). The rules always run on the whole project, so a restricted result is exactly the
-full result filtered: the same findings a full run gives for those files and models."""
+"""Restrict a lint to what a reader asked for: a team, some paths, or what a change since
+a git revision can affect (see `Affected`). The rules run on the whole project model, so
+a restricted result is the full result filtered: the same findings a full run gives for
+those files and models. For a change, only the nodes it can affect need rendering at all
+(`Affected.nodes`); the others are known by config and relation, which is all a rule
+needs to judge a read of them."""
 
 from __future__ import annotations
 
@@ -14,8 +16,10 @@ from pathlib import Path
 from steward.errors import UserError
 from steward.lint.context import LintContext
 from steward.lint.finding import Finding
+from steward.lint.refs import StaticGraph, static_graph
 from steward.lint.rules import all_rules
 from steward.lint.runner import LintResult
+from steward.project.model import Project
 
 GLOBAL_FILES = frozenset(
     {"dbt_project.yml", "packages.yml", "dependencies.yml", "platform/teams.yml",
@@ -26,10 +30,22 @@ SCHEMA_MACROS = ("generate_schema_name", "generate_alias_name", "generate_databa
 
 @dataclass(frozen=True)
 class Affected:
+    """What a change can affect. `direct`: the nodes whose own files, yml, macros, hooks
+    or sources changed; `graph`: those plus the nodes whose graph-rule findings can change
+    with them: their readers (a reader's REF002/LAY001 verdict on them), the nodes on a
+    cycle through them (DEP001), and the nodes whose reads are not known without
+    rendering. `everything`: a change to the project file, the registry, the exceptions,
+    the namespace macros, or a cycle between teams: lint it all."""
+
     files: frozenset[str]
     direct: frozenset[str]
-    downstream: frozenset[str]
+    graph: frozenset[str]
     everything: bool = False
+
+    @property
+    def nodes(self) -> frozenset[str]:
+        """The nodes to render and analyse: every finding kept is about one of them."""
+        return self.direct | self.graph
 
 
 def _git(root: Path, *args: str) -> list[str]:
@@ -52,44 +68,49 @@ def changed_files(root: Path, ref: str) -> frozenset[str]:
     return frozenset(Path(p).as_posix() for p in (*changed, *untracked))
 
 
-def affected(ctx: LintContext, files: Iterable[str]) -> Affected:
+def affected(project: Project, graph: StaticGraph, files: Iterable[str]) -> Affected:
+    """What a change to `files` can affect, from the cheap graph (nothing is rendered)."""
     files = frozenset(files)
-    project = ctx.project
+    every = frozenset(project.nodes)
     if files & GLOBAL_FILES:
-        return Affected(files, frozenset(ctx.facts), frozenset(ctx.facts), True)
-    direct: set[str] = set()
+        return Affected(files, every, every, True)
     for macro_file in project.macro_files:
         if macro_file.path in files and any(
             name in SCHEMA_MACROS for name, _ in macro_file.macros
         ):
-            return Affected(files, frozenset(ctx.facts), frozenset(ctx.facts), True)
-    node_paths = {facts.node.path for facts in ctx.facts.values()}
+            return Affected(files, every, every, True)
+    node_paths = {node.path for node in project.nodes.values()}
     deleted = {f for f in files if f.endswith((".sql", ".py", ".csv")) and f not in node_paths}
-    changed_sources = {
-        uid for uid, source in project.sources.items() if source.path in files
-    }
-    for uid, facts in ctx.facts.items():
-        node = facts.node
-        rendered = facts.rendered
+    changed_sources = {uid for uid, source in project.sources.items() if source.path in files}
+    direct: set[str] = set()
+    for uid, node in project.nodes.items():
+        static = graph.nodes[uid]
         yml = node.properties.position.path if node.properties else None
         hooks = {h.position.path for h in (*node.pre_hooks, *node.post_hooks)}
         if (
             node.path in files
             or yml in files
-            or rendered.macros & files
+            or static.macro_files & files
             or hooks & files
-            or any(ref.target in changed_sources for ref in rendered.refs)
-            or (deleted and any(ref.target is None for ref in rendered.refs))
+            or static.reads & changed_sources
+            or (deleted and static.unresolved)
         ):
             direct.add(uid)
-    downstream: set[str] = set(direct)
-    graph = ctx.graph
-    import networkx as nx
+    if direct and graph.has_team_cycle():
+        return Affected(files, every, every, True)
+    reach = set(direct) | graph.readers(direct)
+    reach |= graph.cycle_members(reach)
+    return Affected(files, frozenset(direct), frozenset(reach))
 
-    for uid in direct:
-        if uid in graph:
-            downstream.update(nx.descendants(graph, uid))
-    return Affected(files, frozenset(direct), frozenset(downstream))
+
+def scope_of(ctx: LintContext, files: Iterable[str]) -> Affected:
+    """`affected` for a project already rendered (its relation names are known)."""
+    return affected(ctx.project, static_graph(ctx.project, ctx.rendered.relations,
+                                              _teams(ctx)), files)
+
+
+def _teams(ctx: LintContext) -> dict[str, str | None]:
+    return {uid: ctx.team_of(uid) for uid in (*ctx.facts, *ctx.project.sources)}
 
 
 def _model_ids(ctx: LintContext) -> dict[str, set[str]]:
@@ -108,7 +129,7 @@ def keep_affected(findings: Iterable[Finding], ctx: LintContext, scope: Affected
     for finding in findings:
         uids = ids.get(finding.model or "", set())
         if finding.path in scope.files or uids & scope.direct or (
-            finding.rule in graph_rules and uids & scope.downstream
+            finding.rule in graph_rules and uids & scope.graph
         ):
             kept.append(finding)
     return kept
@@ -121,15 +142,17 @@ def in_paths(finding: Finding, paths: Collection[str]) -> bool:
 
 def restrict(result: LintResult, ctx: LintContext, *, team: str | None = None,
              paths: Collection[str] | None = None,
-             changed_since: str | None = None) -> LintResult:
+             changed_since: str | None = None, area: Affected | None = None) -> LintResult:
+    """`result` restricted; `area` is what the change since `changed_since` affects
+    (worked out here when not given)."""
     findings: list[Finding] = list(result.findings)
     scope: dict[str, object] = {}
     if changed_since is not None:
-        files = changed_files(ctx.project.root, changed_since)
-        area = affected(ctx, files)
+        if area is None:
+            area = scope_of(ctx, changed_files(ctx.project.root, changed_since))
         findings = keep_affected(findings, ctx, area)
-        scope.update(changed_since=changed_since, changed_files=sorted(files),
-                     affected_models=len(area.downstream), everything=area.everything)
+        scope.update(changed_since=changed_since, changed_files=sorted(area.files),
+                     affected_models=len(area.nodes), everything=area.everything)
     if team is not None:
         if ctx.registry is not None and ctx.registry.team(team) is None:
             raise UserError(f"--team {team}: no such team in platform/teams.yml")

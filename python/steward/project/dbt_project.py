@@ -121,6 +121,11 @@ def package_macro_paths(directory: Path) -> tuple[str, ...]:
     return _paths(data if isinstance(data, Mapping) else {}, "macro-paths", "macros")
 
 
+def package_model_paths(directory: Path) -> tuple[str, ...]:
+    data = load_yaml(directory / "dbt_project.yml")
+    return _paths(data if isinstance(data, Mapping) else {}, "model-paths", "models")
+
+
 def _display(root: Path, path: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()

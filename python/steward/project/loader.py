@@ -16,7 +16,13 @@ from steward.project.config import (
     merge_config,
     normalise_key,
 )
-from steward.project.dbt_project import package_macro_paths, read_dbt_project, read_packages
+from steward.project.contracts import read_contracts
+from steward.project.dbt_project import (
+    package_macro_paths,
+    package_model_paths,
+    read_dbt_project,
+    read_packages,
+)
 from steward.project.macros import internal_macro_files, read_macro_files
 from steward.project.model import (
     Hook,
@@ -161,7 +167,8 @@ def load_project(path: Path | str) -> Project:
     macro_files.extend(internal_macro_files())
 
     texts: dict[str, str] = {}
-    for rel in ("dbt_project.yml", "platform/teams.yml", "platform/exceptions.yml"):
+    for rel in ("dbt_project.yml", "platform/teams.yml", "platform/exceptions.yml",
+                ".github/CODEOWNERS"):
         if (root / rel).is_file():
             texts[rel] = (root / rel).read_text(encoding="utf-8")
     index = PropertiesIndex()
@@ -189,6 +196,7 @@ def load_project(path: Path | str) -> Project:
             _check_tree_keys(tree, section, issues)
 
     nodes: dict[str, Node] = {}
+    versioned = _versioned_files(index)
 
     def add(
         resource_type: str,
@@ -198,36 +206,53 @@ def load_project(path: Path | str) -> Project:
         language: str,
         code: str,
         code_line: int = 1,
+        package: str = name,
+        package_resolver: _ConfigResolver | None = None,
     ) -> None:
-        rel = _rel(root, file)
+        rel = _display(root, file)
         folders = file.relative_to(base).parent.parts
         if resource_type == "snapshot":
             # dbt puts the file name in a snapshot's fqn (a file may hold several blocks)
             folders = (*folders, file.stem)
-        fqn = (name, *folders, node_name)
+        fqn = (package, *folders, node_name)
         entry_path = index.nodes.get((resource_type, node_name))
+        version_entry: LineDict | None = None
+        model_name = version = None
+        if entry_path is None and resource_type == "model" and node_name in versioned:
+            model_name, entry_path, version_entry = versioned[node_name]
+            version = _version_number(version_entry.get("v"))
         entry, yml_path = entry_path if entry_path else (None, None)
         yml_config: dict[str, Any] = {}
         if entry is not None:
-            for key in _YML_TOP_LEVEL_CONFIG:
-                if key in entry:
-                    yml_config[key] = entry[key]
-            if isinstance(entry.get("config"), Mapping):
-                yml_config.update(entry["config"])
-            yml_config = _with_lines(entry, yml_config)
+            for holder in (entry, version_entry):
+                if holder is None:
+                    continue
+                for key in _YML_TOP_LEVEL_CONFIG:
+                    if key in holder:
+                        yml_config[key] = holder[key]
+                if isinstance(holder.get("config"), Mapping):
+                    yml_config.update(holder["config"])
+            yml_config = _with_lines(version_entry or entry, yml_config)
         config, origins, hooks = resolvers[resource_type].resolve(fqn, yml_config, yml_path)
+        if package_resolver is not None:
+            # a package's own dbt_project.yml first, the root project's over it (dbt's order)
+            config, origins, hooks = _layered(package_resolver.resolve(fqn, None, None),
+                                              (config, origins, hooks))
         if config.get("enabled") is False:
             return
         properties = None
         if entry is not None and yml_path is not None:
+            described = version_entry if version_entry and "columns" in version_entry else entry
             properties = Properties(
-                position=Position(yml_path, entry.line),
-                description=str(entry.get("description") or ""),
-                columns=node_columns(entry, yml_path, f"{resource_type} `{node_name}`", index),
+                position=Position(yml_path, (version_entry or entry).line),
+                description=str((version_entry or {}).get("description")
+                                or entry.get("description") or ""),
+                columns=node_columns(described, yml_path, f"{resource_type} `{node_name}`",
+                                     index),
                 versions=tuple(entry.get("versions") or ()),
                 latest_version=entry.get("latest_version"),
             )
-        unique_id = f"{resource_type}.{name}.{node_name}"
+        unique_id = f"{resource_type}.{package}.{node_name}"
         if unique_id in nodes:
             issues.append(
                 LoadIssue(
@@ -243,7 +268,7 @@ def load_project(path: Path | str) -> Project:
             unique_id=unique_id,
             resource_type=resource_type,
             name=node_name,
-            package=name,
+            package=package,
             path=rel,
             fqn=fqn,
             language=language,
@@ -254,6 +279,8 @@ def load_project(path: Path | str) -> Project:
             post_hooks=tuple(h for h in hooks if h.kind == "post-hook"),
             properties=properties,
             code_line=code_line,
+            version=version,
+            model_name=model_name,
         )
 
     for folder in dbt_project.model_paths:
@@ -262,6 +289,21 @@ def load_project(path: Path | str) -> Project:
             code = _read(file, root)
             add("model", file.stem, file, base, "python" if file.suffix == ".py" else "sql",
                 code)
+    for package, directory in packages:
+        package_data = load_yaml(directory / "dbt_project.yml", _display(root, directory /
+                                                                          "dbt_project.yml"))
+        package_raw = package_data if isinstance(package_data, LineDict) else LineDict()
+        package_resolver = _ConfigResolver(package_raw.get("models"), "models")
+        for folder in package_model_paths(directory):
+            base = directory / folder
+            for file in _files(directory, (folder,), (".yml", ".yaml")):
+                rel = _display(root, file)
+                yml_files.append(rel)
+                read_properties(load_yaml(file, rel, texts), rel, index, package.name)
+            for file in _files(directory, (folder,), (".sql", ".py")):
+                add("model", file.stem, file, base,
+                    "python" if file.suffix == ".py" else "sql", _read(file, root),
+                    package=package.name, package_resolver=package_resolver)
     for folder in dbt_project.seed_paths:
         base = root / folder
         for file in _files(root, (folder,), (".csv",)):
@@ -282,8 +324,10 @@ def load_project(path: Path | str) -> Project:
                 continue
             add("test", file.stem, file, base, "sql", _read(file, root))
 
+    _add_stored_tests(index, resolvers["test"], name, nodes)
+    named = {(node.resource_type, node.dbt_name) for node in nodes.values()}
     for (resource_type, node_name), (entry, yml_path) in index.nodes.items():
-        if f"{resource_type}.{name}.{node_name}" not in nodes and resource_type == "model":
+        if (resource_type, node_name) not in named and resource_type == "model":
             disabled = _disabled(entry)
             if not disabled:
                 issues.append(
@@ -328,6 +372,7 @@ def load_project(path: Path | str) -> Project:
                 )
             )
 
+    contracts, contract_issues, contracts_dir = read_contracts(root, texts)
     return Project(
         root=root,
         dbt_project=dbt_project,
@@ -343,14 +388,89 @@ def load_project(path: Path | str) -> Project:
         issues=tuple(issues),
         yml_files=tuple(yml_files),
         texts=MappingProxyType(texts),
+        contracts=contracts,
+        contract_issues=contract_issues,
+        contracts_dir=contracts_dir,
     )
+
+
+def _version_number(value: Any) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def _versioned_files(index: PropertiesIndex) -> dict[
+    str, tuple[str, tuple[LineDict, str], LineDict]
+]:
+    """The file (stem) of each version of a versioned model (`versions:` in yml): its
+    `defined_in`, else `<model>_v<version>` as dbt names it -> (model, entry, version)."""
+    files: dict[str, tuple[str, tuple[LineDict, str], LineDict]] = {}
+    for (resource_type, model), (entry, yml_path) in index.nodes.items():
+        if resource_type != "model" or not isinstance(entry.get("versions"), list):
+            continue
+        for item in entry["versions"]:
+            if isinstance(item, LineDict) and item.get("v") is not None:
+                stem = str(item.get("defined_in") or f"{model}_v{item['v']}")
+                files[stem] = (model, (entry, yml_path), item)
+    return files
+
+
+def _add_stored_tests(index: PropertiesIndex, resolver: _ConfigResolver, project: str,
+                      nodes: dict[str, Node]) -> None:
+    """Generic tests from yml that store their failures (`store_failures`): each writes a
+    table, into the namespace the namespace macros give it, so each is a node."""
+    for test in index.generic_tests:
+        yml_path = test.position.path
+        folders = Path(yml_path).parent.parts[1:]
+        fqn = (project, *folders, test.node_name)
+        config_lines = LineDict(test.config)
+        config_lines.line = test.position.line
+        if isinstance(test.config, LineDict):
+            config_lines.key_lines = dict(test.config.key_lines)
+        config, origins, _hooks = resolver.resolve(fqn, config_lines, yml_path)
+        if not config.get("store_failures") and config.get("store_failures_as") not in (
+            "table", "view"
+        ):
+            continue
+        if config.get("enabled") is False:
+            continue
+        unique_id = f"test.{project}.{test.node_name}"
+        nodes.setdefault(unique_id, Node(
+            unique_id=unique_id, resource_type="test", name=test.node_name, package=project,
+            path=yml_path, fqn=fqn, language="generic", raw_code="",
+            config=MappingProxyType(config), config_origins=MappingProxyType(origins),
+            code_line=test.position.line,
+        ))
+
+
+def _layered(
+    below: tuple[dict[str, Any], dict[str, Position], list[Hook]],
+    above: tuple[dict[str, Any], dict[str, Position], list[Hook]],
+) -> tuple[dict[str, Any], dict[str, Position], list[Hook]]:
+    config, origins, hooks = below
+    merge_config(config, above[0])
+    origins.update(above[1])
+    return config, origins, [*hooks, *above[2]]
+
+
+def _display(root: Path, path: Path) -> str:
+    """`path` relative to the project root (posix); absolute when outside it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
 
 
 def _read(file: Path, root: Path) -> str:
     try:
         return file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read: {exc}", path=_rel(root, file)) from None
+        raise UserError(f"cannot read: {exc}", path=_display(root, file)) from None
 
 
 def _disabled(entry: LineDict) -> bool:

@@ -57,3 +57,19 @@ def internal_macro_files() -> tuple[MacroFile, ...]:
         base = include / folder / "macros"
         files.extend(read_macro_files(base, base, package, internal=True))
     return tuple(f for f in files if "/materializations/" not in f"/{f.path}")
+
+
+@functools.cache
+def internal_macro_names() -> frozenset[str]:
+    """Every macro name dbt and dbt-spark define, materializations' helpers included: a
+    project macro of one of these names (or its `spark__`/`default__` form) is an override
+    that dbt itself calls."""
+    spec = importlib.util.find_spec("dbt.include")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover
+        return frozenset()
+    include = Path(next(iter(spec.submodule_search_locations)))
+    names: set[str] = set()
+    for folder in ("global_project", "spark"):
+        for path in (include / folder / "macros").rglob("*.sql"):
+            names.update(name for name, _line in index_macros(path.read_text(encoding="utf-8")))
+    return frozenset(names)

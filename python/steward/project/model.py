@@ -7,11 +7,15 @@ function over it. Positions are relative to the project root (posix), lines 1-ba
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from steward.project.contracts import Contract
 
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -79,6 +83,15 @@ class Node:
     post_hooks: tuple[Hook, ...] = ()
     properties: Properties | None = None
     code_line: int = 1
+    version: int | None = None
+    """The dbt model version of a versioned model (yml `versions:`), None otherwise."""
+    model_name: str | None = None
+    """A versioned model's name as dbt knows it (the file is `<model_name>_v<version>`)."""
+
+    @property
+    def dbt_name(self) -> str:
+        """The name `ref()` takes: the model's, or a versioned model's without `_v<N>`."""
+        return self.model_name or self.name
 
     @property
     def position(self) -> Position:
@@ -171,6 +184,8 @@ class Team:
     channel: str = ""
     cost_centre: str = ""
     members: tuple[str, ...] = ()
+    github_team: str = ""
+    """The GitHub team that reviews the team's folders (`@org/slug`); empty: derived."""
 
 
 @dataclass(frozen=True)
@@ -248,19 +263,30 @@ class Project:
     issues: tuple[LoadIssue, ...] = ()
     yml_files: tuple[str, ...] = field(default=())
     texts: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+    contracts: tuple[Contract, ...] = ()
+    """The data contracts of `contracts/` (`steward.project.contracts`)."""
+    contract_issues: tuple[LoadIssue, ...] = ()
+    """Contracts that could not be read or are invalid (rule CON001)."""
+    contracts_dir: str | None = None
+    """`contracts` when the project has the folder (it uses contracts), else None."""
 
     def text(self, path: str) -> str | None:
         """The text of a project file steward read (code, yml, macros), by relative path."""
-        text = self.texts.get(path)
-        if text is not None:
-            return text
-        for node in self.nodes.values():
-            if node.path == path and node.resource_type != "snapshot":
-                return node.raw_code
+        return self._text_index.get(path)
+
+    @functools.cached_property
+    def _text_index(self) -> dict[str, str]:
+        index: dict[str, str] = {}
         for macro_file in self.macro_files:
-            if macro_file.path == path and not macro_file.internal:
-                return macro_file.source
-        return None
+            if not macro_file.internal:
+                index.setdefault(macro_file.path, macro_file.source)
+        for node in self.nodes.values():
+            if node.resource_type not in ("snapshot", "operation") and node.language in (
+                "sql", "python"
+            ):
+                index[node.path] = node.raw_code
+        index.update(self.texts)
+        return index
 
     @property
     def name(self) -> str:

@@ -76,6 +76,24 @@ class PropertiesIndex:
     groups: list[Group] = field(default_factory=list)
     issues: list[LoadIssue] = field(default_factory=list)
     test_names: list[tuple[str, Position]] = field(default_factory=list)
+    generic_tests: list[GenericTest] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class GenericTest:
+    """A generic test declared in yml, attached to a model, seed, snapshot or source."""
+
+    test: str
+    attached: str
+    """The name of what it tests: a model's name, or `source_table` for a source."""
+    column: str | None
+    config: Mapping[str, Any]
+    position: Position
+
+    @property
+    def node_name(self) -> str:
+        """The test's node name as dbt builds it (without the arguments dbt may add)."""
+        return "_".join(p for p in (self.test.split(".")[-1], self.attached, self.column) if p)
 
 
 def _unknown(
@@ -112,22 +130,34 @@ def check_config_keys(
             )
 
 
-def _tests(value: Any, path: str, index: PropertiesIndex) -> None:
+def _tests(value: Any, path: str, index: PropertiesIndex, attached: str = "",
+           column: str | None = None) -> None:
     if not isinstance(value, LineList):
         return
     for i, test in enumerate(value):
         line = value.item_line(i)
         if isinstance(test, str):
             index.test_names.append((test, Position(path, line)))
+            index.generic_tests.append(
+                GenericTest(test, attached, column, {}, Position(path, line)))
         elif isinstance(test, LineDict):
             names = [k for k in test if k not in TEST_ARG_KEYS]
             if "test_name" in test:
                 names = [str(test["test_name"])]
             for name in names:
-                index.test_names.append((str(name), Position(path, test.key_line(name))))
+                position = Position(path, test.key_line(name))
+                index.test_names.append((str(name), position))
+                body = test.get(name)
+                config = test.get("config")
+                if isinstance(body, LineDict) and isinstance(body.get("config"), Mapping):
+                    config = body["config"]
+                index.generic_tests.append(GenericTest(
+                    str(name), attached, column,
+                    config if isinstance(config, Mapping) else {}, position))
 
 
-def _columns(value: Any, path: str, what: str, index: PropertiesIndex) -> tuple[Column, ...]:
+def _columns(value: Any, path: str, what: str, index: PropertiesIndex,
+             attached: str = "") -> tuple[Column, ...]:
     columns = []
     if not isinstance(value, list):
         return ()
@@ -137,7 +167,7 @@ def _columns(value: Any, path: str, what: str, index: PropertiesIndex) -> tuple[
         _unknown(column, COLUMN_KEYS, f"column `{column['name']}` of {what}", path,
                  index.issues)
         for key in ("data_tests", "tests"):
-            _tests(column.get(key), path, index)
+            _tests(column.get(key), path, index, attached, str(column["name"]))
         columns.append(
             Column(
                 name=str(column["name"]),
@@ -168,7 +198,7 @@ def read_properties(data: Any, path: str, index: PropertiesIndex, package: str) 
             _unknown(entry, NODE_KEYS, what, path, index.issues)
             check_config_keys(entry.get("config"), what, path, index.issues, entry.line)
             for key in ("data_tests", "tests"):
-                _tests(entry.get(key), path, index)
+                _tests(entry.get(key), path, index, name)
             node_key = (resource_type, name)
             if node_key in index.nodes:
                 index.issues.append(
@@ -219,8 +249,9 @@ def _read_source(source: LineDict, path: str, index: PropertiesIndex, package: s
             continue
         what = f"source table `{source_name}.{table['name']}`"
         _unknown(table, SOURCE_TABLE_KEYS, what, path, index.issues)
+        attached = f"source_{source_name}_{table['name']}"
         for key in ("data_tests", "tests"):
-            _tests(table.get(key), path, index)
+            _tests(table.get(key), path, index, attached)
         meta = dict(source.get("meta") or {})
         meta.update(table.get("meta") or {})
         config = dict(source.get("config") or {})
@@ -238,7 +269,7 @@ def _read_source(source: LineDict, path: str, index: PropertiesIndex, package: s
                 database=str(database) if database else None,
                 meta=meta,
                 config=config,
-                columns=_columns(table.get("columns"), path, what, index),
+                columns=_columns(table.get("columns"), path, what, index, attached),
             )
         )
 
@@ -246,4 +277,4 @@ def _read_source(source: LineDict, path: str, index: PropertiesIndex, package: s
 def node_columns(entry: LineDict, path: str, what: str, index: PropertiesIndex) -> tuple[
     Column, ...
 ]:
-    return _columns(entry.get("columns"), path, what, index)
+    return _columns(entry.get("columns"), path, what, index, str(entry.get("name") or ""))

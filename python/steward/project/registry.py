@@ -15,7 +15,7 @@ REGISTRY_PATH = "platform/teams.yml"
 EXCEPTIONS_PATH = "platform/exceptions.yml"
 TEAM_KEYS = frozenset(
     {"id", "name", "kind", "layers", "contact", "channel", "cost_centre", "members",
-     "description", "slack", "email"}
+     "description", "slack", "email", "github_team"}
 )
 EXCEPTION_KEYS = frozenset({"rule", "model", "reason", "owner", "expires"})
 
@@ -55,6 +55,7 @@ def read_registry(root: Path) -> tuple[Registry | None, list[LoadIssue]]:
                 channel=str(entry.get("channel") or ""),
                 cost_centre=str(entry.get("cost_centre") or ""),
                 members=tuple(str(x) for x in entry.get("members") or ()),
+                github_team=str(entry.get("github_team") or ""),
             )
         )
     return Registry(REGISTRY_PATH, tuple(teams)), issues

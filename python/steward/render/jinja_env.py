@@ -127,6 +127,9 @@ def make_environment() -> jinja2.Environment:
         ],
         undefined=Missing,
         cache_size=0,
+        # constant folding at compile time costs more than it saves on a template that
+        # is rendered twice
+        optimized=False,
     )
     identity = lambda value: value  # noqa: E731
     env.filters.update(

@@ -86,3 +86,5 @@ class RenderedProject:
     operations: tuple[RenderedSql, ...] = ()
     problems: tuple[RenderProblem, ...] = ()
     relations: Mapping[str, str] = field(default_factory=dict)
+    rendered: frozenset[str] | None = None
+    """The nodes rendered (None: all); the others are known by config and relation only."""

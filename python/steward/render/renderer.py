@@ -10,9 +10,12 @@ recording every `ref`/`source` call and every statement sent to the warehouse.
 
 from __future__ import annotations
 
+import ast as pyast
 import datetime as dt
+import functools
 import os
-from collections.abc import Callable, Iterator, Mapping
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType, SimpleNamespace
 from typing import Any
@@ -41,12 +44,19 @@ from steward.render.model import (
     Target,
 )
 from steward.render.python_models import render_python_model
+from steward.render.usage import MacroUsage, operation_macros
 
 INTERNAL_PREFIX = "internal:"
 HOOK_PREFIX = "hook:"
 ADAPTER_PREFIXES = ("spark__", "default__")
 RUN_STARTED_AT = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 INTERNAL_PACKAGES = ("dbt", "dbt_spark")
+_CONFIG_CALL = re.compile(r"(?<![\w.])config\s*\(")
+_RAW_BLOCK = re.compile(r"\{%-?\s*raw\b")
+_EXPRESSION_TAG = re.compile(r"^\{\{-?(.*?)-?\}\}$", re.S)
+_JINJA_CONSTANTS = {"true": True, "false": False, "none": None, "True": True,
+                    "False": False, "None": None}
+_JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 # dbt macros we replace by stand-ins that record instead of executing
 STAND_INS = ("statement", "run_query", "is_incremental", "load_result", "store_result",
              "noop_statement", "log", "should_full_refresh")
@@ -89,7 +99,7 @@ class _Macro:
         session = self.renderer.session
         if session is None:  # pragma: no cover - macros only run inside a session
             raise CompilerError(f"macro {self.name} called outside a render")
-        module = session.module(self.file, self.package)
+        module = self.renderer.module(self.file, self.package)
         macro = getattr(module, f"{MACRO_PREFIX}{self.name}", None)
         if macro is None:
             raise UnresolvedMacro(self.name)
@@ -102,11 +112,15 @@ class _Macro:
 
 
 class _Var:
-    def __init__(self, session: _Session) -> None:
-        self._session = session
+    def __init__(self, renderer: Renderer) -> None:
+        self._renderer = renderer
+
+    @property
+    def _session(self) -> _Session:
+        return self._renderer.current()
 
     def __call__(self, name: str, default: Any = MacroReturn) -> Any:
-        values = self._session.renderer.vars_for(self._session.node.package)
+        values = self._renderer.vars_for(self._session.node.package)
         if name in values:
             return values[name]
         if default is not MacroReturn:
@@ -114,14 +128,18 @@ class _Var:
         raise CompilerError(f"required var '{name}' is not set and has no default")
 
     def has_var(self, name: str) -> bool:
-        return name in self._session.renderer.vars_for(self._session.node.package)
+        return name in self._renderer.vars_for(self._session.node.package)
 
 
 class _Config:
     """`config`: a call sets (in a capture render), `.get` reads the resolved config."""
 
-    def __init__(self, session: _Session) -> None:
-        self._session = session
+    def __init__(self, renderer: Renderer) -> None:
+        self._renderer = renderer
+
+    @property
+    def _session(self) -> _Session:
+        return self._renderer.current()
 
     def __call__(self, *args: Any, **kwargs: Any) -> str:
         values = dict(args[0]) if args and isinstance(args[0], Mapping) else {}
@@ -153,11 +171,11 @@ class _Config:
 class _LazyRelation:
     """`this`: the node's relation, computed when first used (after `config()` ran)."""
 
-    def __init__(self, session: _Session) -> None:
-        self._session = session
+    def __init__(self, renderer: Renderer) -> None:
+        self._renderer = renderer
 
     def _relation(self) -> stubs.JinjaRelation:
-        return self._session.relation()
+        return self._renderer.current().relation()
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
@@ -173,7 +191,13 @@ class _LazyRelation:
 
 @dataclass
 class _Session:
-    """The state of rendering one node (or one hook, or one operation)."""
+    """The state of rendering one node (or one hook, or one operation).
+
+    The Jinja contexts and macro modules are built once per package and shared by every
+    session: what they hand to templates (`config`, `this`, `ref`, `run_query` ...) acts
+    on the renderer's current session, so a thousand models do not build a thousand
+    contexts.
+    """
 
     renderer: Renderer
     node: Node
@@ -186,9 +210,8 @@ class _Session:
     problems: list[RenderProblem] = field(default_factory=list)
     macros: set[str] = field(default_factory=set)
     results: dict[str, Any] = field(default_factory=dict)
-    modules: dict[str, Any] = field(default_factory=dict)
-    contexts: dict[str, dict[str, Any]] = field(default_factory=dict)
     hook: Hook | None = None
+    model: dict[str, Any] | None = None
 
     def relation(self) -> stubs.JinjaRelation:
         if self.relation_override is not None:
@@ -226,22 +249,30 @@ class _Session:
                 RenderedSql(sql.strip(), kind, self.statement_position(), self.incremental)
             )
 
-    def module(self, file: MacroFile, package: str) -> Any:
-        module = self.modules.get(file.path)
-        if module is None:
-            template = self.renderer.macro_template(file)
-            module = template.make_module(vars=self.context(package))
-            self.modules[file.path] = module
-        return module
-
     def context(self, package: str | None = None) -> dict[str, Any]:
-        package = package or self.node.package
-        context = self.contexts.get(package)
-        if context is None:
-            context = self.renderer.base_context(package).copy()
-            context.update(self.renderer.node_context(self))
-            self.contexts[package] = context
-        return context
+        return self.renderer.context(package or self.node.package)
+
+
+class _ModelView(Mapping[str, Any]):
+    """`model`: the node being rendered, as dbt's dict (built once per session)."""
+
+    def __init__(self, renderer: Renderer) -> None:
+        self._renderer = renderer
+
+    def _dict(self) -> dict[str, Any]:
+        session = self._renderer.current()
+        if session.model is None:
+            session.model = self._renderer.node_dict(session.node, session.config)
+        return session.model
+
+    def __getitem__(self, key: str) -> Any:
+        return self._dict()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._dict())
+
+    def __len__(self) -> int:
+        return len(self._dict())
 
 
 class Renderer:
@@ -256,11 +287,17 @@ class Renderer:
         self.session: _Session | None = None
         self.relations: dict[str, stubs.JinjaRelation] = {}
         self.relation_problems: dict[str, list[RenderProblem]] = {}
+        self.relation_map: dict[str, str] = {}
+        self.operation_problems: list[RenderProblem] = []
+        self.resolved: dict[str, tuple[dict[str, Any], dict[str, Position],
+                                       tuple[Hook, ...], tuple[Hook, ...]]] = {}
         self._sources: dict[str, stubs.JinjaRelation] = {}
         self._templates: dict[str, jinja2.Template] = {}
         self._ast: dict[str, jinja2.nodes.Template] = {}
         self._base: dict[str, dict[str, Any]] = {}
         self._vars: dict[str, dict[str, Any]] = {}
+        self._contexts: dict[str, dict[str, Any]] = {}
+        self._modules: dict[tuple[str, str], Any] = {}
         self.package_macros: dict[str, dict[str, _Macro]] = {}
         for file in project.macro_files:
             package = "dbt" if file.internal else file.package
@@ -271,6 +308,7 @@ class Renderer:
         for node in project.nodes.values():
             if node.resource_type in ("model", "seed", "snapshot"):
                 self.by_name.setdefault(node.name, node)
+        self._add_versions(project)
         self.dispatch_order: dict[str, list[str]] = {
             str(d.get("macro_namespace")): [str(p) for p in d.get("search_order") or ()]
             for d in project.dbt_project.dispatch
@@ -371,10 +409,38 @@ class Renderer:
             return os.environ[name]
         raise CompilerError(f"env var `{name}` is not set and has no default")
 
-    def node_context(self, session: _Session) -> dict[str, Any]:
-        node = session.node
-        config = _Config(session)
-        record = session.record
+    def current(self) -> _Session:
+        session = self.session
+        if session is None:  # pragma: no cover - templates only run inside a session
+            raise CompilerError("rendered outside a session")
+        return session
+
+    def context(self, package: str) -> dict[str, Any]:
+        """The Jinja globals of templates of `package`: built once, shared by all nodes."""
+        context = self._contexts.get(package)
+        if context is None:
+            context = self.base_context(package).copy()
+            context.update(self.node_context(package))
+            self._contexts[package] = context
+        return context
+
+    def module(self, file: MacroFile, package: str) -> Any:
+        """A macro file instantiated once in the context of `package`."""
+        key = (file.path, package)
+        module = self._modules.get(key)
+        if module is None:
+            template = self.macro_template(file)
+            module = template.make_module(vars=self.context(package))
+            self._modules[key] = module
+        return module
+
+    def node_context(self, package: str) -> dict[str, Any]:
+        """`config`, `this`, `ref`, `run_query` ...: each acts on the current session."""
+        current = self.current
+        config = _Config(self)
+
+        def record(sql: str, kind: str) -> None:
+            current().record(sql, kind)
 
         def run_query(sql: Any) -> stubs.EmptyTable:
             record(str(sql), "run_query")
@@ -386,30 +452,33 @@ class Renderer:
             sql = caller() if caller is not None else ""
             record(str(sql), "statement")
             if name:
-                session.results[name] = {"response": None, "data": [],
-                                         "table": stubs.EmptyTable()}
+                current().results[name] = {"response": None, "data": [],
+                                           "table": stubs.EmptyTable()}
             return ""
 
         def load_result(name: str) -> Any:
-            return session.results.get(name)
+            return current().results.get(name)
 
         def store_result(name: str, response: Any = None, agate_table: Any = None) -> str:
-            session.results[name] = {"response": response, "data": [],
-                                     "table": stubs.EmptyTable()}
+            current().results[name] = {"response": response, "data": [],
+                                       "table": stubs.EmptyTable()}
             return ""
 
-        ref = self._make_ref(session)
-        source = self._make_source(session)
+        def is_incremental() -> bool:
+            session = current()
+            return session.incremental and session.config.get("materialized") == "incremental"
+
+        ref = self._make_ref()
+        source = self._make_source()
         context: dict[str, Any] = {
             "ref": ref,
             "source": source,
             "config": config,
             "builtins": {"ref": ref, "source": source, "config": config},
-            "this": _LazyRelation(session),
-            "var": _Var(session),
-            "model": self._node_dict(node, session.config),
-            "is_incremental": lambda: session.incremental
-            and session.config.get("materialized") == "incremental",
+            "this": _LazyRelation(self),
+            "var": _Var(self),
+            "model": _ModelView(self),
+            "is_incremental": is_incremental,
             "should_full_refresh": lambda: False,
             "run_query": run_query,
             "statement": statement,
@@ -417,19 +486,19 @@ class Renderer:
             "load_result": load_result,
             "store_result": store_result,
             "log": lambda *a, **k: "",
-            "adapter": stubs.Adapter(self._dispatcher(session), record),
+            "adapter": stubs.Adapter(self._dispatch, record),
             "schema": self.target.schema,
             "database": self.target.database,
         }
         # a project (or package) macro called `ref`/`source` overrides the builtin
-        base = self.base_context(node.package)
+        base = self.base_context(package)
         for name in ("ref", "source"):
             if name in base:
                 context[name] = base[name]
         return context
 
     @staticmethod
-    def _node_dict(node: Node, config: Mapping[str, Any]) -> dict[str, Any]:
+    def node_dict(node: Node, config: Mapping[str, Any]) -> dict[str, Any]:
         path = "/".join(node.path.split("/")[1:])
         return {
             "name": node.name, "unique_id": node.unique_id, "fqn": list(node.fqn),
@@ -441,33 +510,46 @@ class Renderer:
             "database": config.get("database"), "columns": {},
         }
 
-    def _dispatcher(self, session: _Session) -> Callable[[str, str | None], Any]:
-        def dispatch(macro_name: str, macro_namespace: str | None = None) -> Any:
-            if "." in macro_name:
-                macro_namespace, macro_name = macro_name.split(".", 1)
-            if macro_namespace is None:
-                search = [session.node.package, self.project.name, "dbt"]
-            else:
-                search = self.dispatch_order.get(macro_namespace) or [
-                    self.project.name, macro_namespace
-                ]
-            for package in search:
-                package = "dbt" if package in INTERNAL_PACKAGES else package
-                macros = self.package_macros.get(package, {})
-                for prefix in ADAPTER_PREFIXES:
-                    macro = macros.get(f"{prefix}{macro_name}")
-                    if macro is not None:
-                        return macro
-            where = f"{macro_namespace}." if macro_namespace else ""
-            raise UnresolvedMacro(f"{where}{macro_name} (adapter.dispatch)")
+    def _dispatch(self, macro_name: str, macro_namespace: str | None = None) -> Any:
+        if "." in macro_name:
+            macro_namespace, macro_name = macro_name.split(".", 1)
+        if macro_namespace is None:
+            search = [self.current().node.package, self.project.name, "dbt"]
+        else:
+            search = self.dispatch_order.get(macro_namespace) or [
+                self.project.name, macro_namespace
+            ]
+        for package in search:
+            package = "dbt" if package in INTERNAL_PACKAGES else package
+            macros = self.package_macros.get(package, {})
+            for prefix in ADAPTER_PREFIXES:
+                macro = macros.get(f"{prefix}{macro_name}")
+                if macro is not None:
+                    return macro
+        where = f"{macro_namespace}." if macro_namespace else ""
+        raise UnresolvedMacro(f"{where}{macro_name} (adapter.dispatch)")
 
-        return dispatch
+    def _add_versions(self, project: Project) -> None:
+        """A versioned model is found as `<model>.v<N>`, and as `<model>` (without a version)
+        as its `latest_version`, else its highest version, as dbt resolves `ref()`."""
+        versions: dict[str, list[Node]] = {}
+        for node in project.nodes.values():
+            if node.model_name and node.version is not None:
+                self.by_name[f"{node.model_name}.v{node.version}"] = node
+                versions.setdefault(node.model_name, []).append(node)
+        for model, nodes in versions.items():
+            props = nodes[0].properties
+            latest = props.latest_version if props is not None else None
+            chosen = [n for n in nodes if latest is not None and str(n.version) == str(latest)]
+            self.by_name[model] = (chosen or sorted(nodes, key=lambda n: n.version or 0))[-1]
 
-    def _make_ref(self, session: _Session) -> Callable[..., Any]:
+    def _make_ref(self) -> Callable[..., Any]:
         def ref(*args: Any, version: Any = None, v: Any = None, **_: Any) -> Any:
+            session = self.current()
             names = [str(a) for a in args]
             name = names[-1] if names else ""
-            target = self.by_name.get(name)
+            pinned = version if version is not None else v
+            target = self.by_name.get(name if pinned is None else f"{name}.v{pinned}")
             if target is None:
                 relation = stubs.JinjaRelation(None, "__unknown__", name)
                 if not session.capture:
@@ -487,8 +569,9 @@ class Renderer:
 
         return ref
 
-    def _make_source(self, session: _Session) -> Callable[..., Any]:
+    def _make_source(self) -> Callable[..., Any]:
         def source(source_name: str, table_name: str) -> Any:
+            session = self.current()
             found = self.project.source(str(source_name), str(table_name))
             names = [str(source_name), str(table_name)]
             if found is None:
@@ -571,15 +654,21 @@ class Renderer:
 
     def static_config(self, node: Node) -> tuple[dict[str, Any], dict[str, int], bool]:
         """The constant `config()` arguments of a node's code, their lines, and whether
-        every call was constant."""
+        every call was constant.
+
+        Only the Jinja tags that call `config(` are parsed (a node's full template is
+        parsed once, later, when it is compiled); when a tag cannot be cut out cleanly
+        the whole template is parsed instead, with the same result."""
+        calls = self._config_calls(node)
+        if calls is None:
+            try:
+                calls = [(call, 0) for call in self.node_ast(node).find_all(jinja2.nodes.Call)]
+            except jinja2.TemplateSyntaxError:
+                return {}, {}, True
         values: dict[str, Any] = {}
         lines: dict[str, int] = {}
-        try:
-            ast = self.node_ast(node)
-        except jinja2.TemplateSyntaxError:
-            return values, lines, True
         static = True
-        for call in ast.find_all(jinja2.nodes.Call):
+        for call, line_offset in calls:
             if not (isinstance(call.node, jinja2.nodes.Name) and call.node.name == "config"):
                 continue
             if call.dyn_args is not None or call.dyn_kwargs is not None or call.args:
@@ -593,8 +682,51 @@ class Renderer:
                     continue
                 merge_config(values, {keyword.key: value})
                 lines[keyword.key.replace("_", "-") if keyword.key in ("pre_hook", "post_hook")
-                      else keyword.key] = keyword.lineno
+                      else keyword.key] = keyword.lineno + line_offset
         return values, lines, static
+
+    def _config_calls(self, node: Node) -> list[tuple[jinja2.nodes.Call, int]] | None:
+        """The calls in the Jinja tags of `node` that mention `config(`, each with the line
+        offset of its tag; None when the tags cannot be cut out (then parse it all)."""
+        code = node.raw_code
+        if "config" not in code:
+            return []
+        if _RAW_BLOCK.search(code):
+            return None
+        text = _JINJA_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), code)
+        calls: list[tuple[jinja2.nodes.Call, int]] = []
+        done = -1
+        for match in _CONFIG_CALL.finditer(text):
+            if match.start() < done:
+                continue
+            opening = max(text.rfind("{{", 0, match.start()), text.rfind("{%", 0, match.start()))
+            if opening < 0:
+                continue
+            closer = "}}" if text.startswith("{{", opening) else "%}"
+            if text.rfind(closer, opening, match.start()) >= 0:
+                continue  # the tag closed before: `config(` is plain SQL text
+            offset = text.count("\n", 0, opening)
+            end = text.find(closer, match.end())
+            found = None
+            for _attempt in range(8):
+                if end < 0:
+                    return None
+                found = _literal_call(text[opening:end + 2]) or self._parse_calls(
+                    text[opening:end + 2])
+                if found is not None:
+                    break
+                end = text.find(closer, end + 2)
+            if found is None:
+                return None
+            calls.extend((call, offset) for call in found)
+            done = end + 2
+        return calls
+
+    def _parse_calls(self, tag: str) -> list[jinja2.nodes.Call] | None:
+        try:
+            return list(self.env.parse(tag).find_all(jinja2.nodes.Call))
+        except jinja2.TemplateSyntaxError:
+            return None
 
     def resolve_config(self, node: Node) -> tuple[dict[str, Any], dict[str, Position],
                                                    tuple[Hook, ...], tuple[Hook, ...]]:
@@ -636,13 +768,20 @@ class Renderer:
                                        str(config["target_schema"]),
                                        str(config.get("alias") or node.name))
         session = _Session(self, node, config, capture=True)
-        node_dict = self._node_dict(node, config)
+        node_dict = self.node_dict(node, config)
+        defaults = {"database": self.target.database, "schema": self.target.schema,
+                    "alias": node.name}
         parts = []
         for macro, key in (("generate_database_name", "database"),
                            ("generate_schema_name", "schema"),
                            ("generate_alias_name", "alias")):
-            value = self._call_macro(session, macro, config.get(key), node_dict)
-            parts.append(value)
+            custom = config.get(key)
+            if key == "schema" and custom is None and node.resource_type == "test":
+                custom = "dbt_test__audit"  # dbt's default schema of stored test failures
+            if custom is None and self._is_dbt_default(macro):
+                parts.append(defaults[key])  # what dbt's own macro returns, without a render
+                continue
+            parts.append(self._call_macro(session, macro, custom, node_dict))
         self.relation_problems[node.unique_id] = session.problems
         database, schema, alias = parts
         if schema is None:
@@ -650,6 +789,10 @@ class Renderer:
         if alias is None:
             alias = str(config.get("alias") or node.name)
         return stubs.JinjaRelation(database or None, schema, alias)
+
+    def _is_dbt_default(self, name: str) -> bool:
+        macro = self.context(self.project.name).get(name)
+        return isinstance(macro, _Macro) and macro.file.internal
 
     def _call_macro(self, session: _Session, name: str, *args: Any) -> str | None:
         previous = self.session
@@ -756,56 +899,184 @@ class Renderer:
                                               Position(file.path, exc.lineno or 1)))
         return problems
 
-    def render(self) -> RenderedProject:
-        resolved: dict[str, tuple[dict[str, Any], dict[str, Position],
-                                  tuple[Hook, ...], tuple[Hook, ...]]] = {}
-        early: dict[str, list[RenderProblem]] = {}
+    # ---- the project -----------------------------------------------------------------
+    def prepare(self) -> None:
+        """Resolve every node's config and relation (cheap: no full template is parsed),
+        so that any subset of nodes can then be rendered, in any process."""
+        if self.resolved:
+            return
         for node in self.project.nodes.values():
-            resolved[node.unique_id] = self.resolve_config(node)
+            self.resolved[node.unique_id] = self.resolve_config(node)
         for node in self.project.nodes.values():
-            if node.resource_type in ("model", "seed", "snapshot"):
-                config = resolved[node.unique_id][0]
+            config = self.resolved[node.unique_id][0]
+            if node.resource_type in ("model", "seed", "snapshot") or (
+                node.resource_type == "test" and config.get("store_failures")
+            ):
                 self.relations[node.unique_id] = self.node_relation(node, config)
-                early[node.unique_id] = self.relation_problems.get(node.unique_id, [])
-        nodes = {}
-        for node in self.project.nodes.values():
-            config, origins, pre, post = resolved[node.unique_id]
-            nodes[node.unique_id] = self.render_node(node, config, origins, (pre, post),
-                                                     early.get(node.unique_id, []))
         relations: dict[str, str] = {}
         for unique_id, relation in self.relations.items():
-            relations.setdefault(relation.render().lower(), unique_id)
+            if self.project.nodes[unique_id].resource_type != "test":
+                relations.setdefault(relation.render().lower(), unique_id)
         for source in self.project.sources.values():
             relations.setdefault(self.source_relation(source).render().lower(),
                                  source.unique_id)
+        self.relation_map = relations
+
+    def render_nodes(self, unique_ids: Iterable[str]) -> dict[str, RenderedNode]:
+        self.prepare()
+        rendered = {}
+        for unique_id in unique_ids:
+            node = self.project.nodes[unique_id]
+            config, origins, pre, post = self.resolved[unique_id]
+            rendered[unique_id] = self.render_node(
+                node, config, origins, (pre, post), self.relation_problems.get(unique_id, []))
+        return rendered
+
+    def stub(self, unique_id: str) -> RenderedNode:
+        """A node known by its config and relation only (not rendered)."""
+        self.prepare()
+        config, origins, _pre, _post = self.resolved[unique_id]
+        return RenderedNode(self.project.nodes[unique_id], MappingProxyType(config),
+                            MappingProxyType(origins), self.relations.get(unique_id))
+
+    def render(self, only: Collection[str] | None = None) -> RenderedProject:
+        """Render every node (or those of `only`; the others are stubs), the operations
+        and the macro files."""
+        self.prepare()
+        nodes = self.render_nodes(
+            uid for uid in self.project.nodes if only is None or uid in only)
+        return self.project_of(nodes)
+
+    def project_of(self, nodes: Mapping[str, RenderedNode]) -> RenderedProject:
+        """The rendered project of `nodes` (stubs for the others), with the operations."""
+        self.prepare()
+        every = {uid: nodes.get(uid) or self.stub(uid) for uid in self.project.nodes}
         return RenderedProject(
             project=self.project,
             target=self.target,
-            nodes=MappingProxyType(nodes),
-            operations=tuple(self._operations()),
-            problems=tuple(self.check_macro_files()),
-            relations=MappingProxyType(relations),
+            nodes=MappingProxyType(every),
+            operations=self.operations,
+            problems=(*self.check_macro_files(), *self.operation_problems),
+            relations=MappingProxyType(self.relation_map),
+            rendered=frozenset(nodes),
         )
 
+    @functools.cached_property
+    def usage(self) -> MacroUsage:
+        return MacroUsage(self.project)
+
+    @functools.cached_property
+    def operations(self) -> tuple[RenderedSql, ...]:
+        return tuple(self._operations())
+
     def _operations(self) -> Iterator[RenderedSql]:
-        """`on-run-start`/`on-run-end`, rendered in a project-level context."""
+        """`on-run-start`/`on-run-end` and the operations (macros no node or hook calls,
+        run with `dbt run-operation`), each rendered in a project-level context."""
         dbt_project = self.project.dbt_project
-        hooks = (*dbt_project.on_run_start, *dbt_project.on_run_end)
-        if not hooks:
-            return
-        holder = Node(
-            unique_id=f"operation.{self.project.name}.hooks", resource_type="operation",
-            name="hooks", package=self.project.name, path="dbt_project.yml",
-            fqn=(self.project.name, "hooks"), language="sql", raw_code="",
-            config=MappingProxyType({}), config_origins=MappingProxyType({}),
-        )
-        for hook in hooks:
+        holder = self._holder("hooks", "dbt_project.yml")
+        for hook in (*dbt_project.on_run_start, *dbt_project.on_run_end):
             session = _Session(self, holder, {}, hook=hook,
                                relation_override=stubs.JinjaRelation(None, None, None))
             sql = self._render_hook(session, hook)
             if sql:
                 yield RenderedSql(sql, hook.kind, hook.position)
             yield from session.statements
+        for file, name, _line in operation_macros(self.project, self.usage):
+            yield from self._render_operation(file, name)
+
+    def _holder(self, name: str, path: str) -> Node:
+        return Node(
+            unique_id=f"operation.{self.project.name}.{name}", resource_type="operation",
+            name=name, package=self.project.name, path=path,
+            fqn=(self.project.name, name), language="sql", raw_code="",
+            config=MappingProxyType({}), config_origins=MappingProxyType({}),
+        )
+
+    def _render_operation(self, file: MacroFile, name: str) -> Iterator[RenderedSql]:
+        """`dbt run-operation NAME`: the macro called alone, every argument without a
+        default given a placeholder (statements naming one are the guard's to judge)."""
+        required = self._required_arguments(file, name)
+        try:
+            macro = getattr(self.module(file, file.package), f"{MACRO_PREFIX}{name}", None)
+        except jinja2.TemplateSyntaxError:
+            return  # SQL001 reports the file
+        if macro is None or required is None:
+            return
+        holder = self._holder(name, file.path)
+        session = _Session(self, holder, {}, relation_override=stubs.JinjaRelation(
+            None, None, None))
+        previous = self.session
+        self.session = session
+        try:
+            macro(*(stubs.Placeholder(arg) for arg in required))
+        except MacroReturn:
+            pass
+        except UnresolvedMacro as exc:
+            self.operation_problems.append(self._problem(session, exc))
+        except Exception:
+            pass  # a macro refusing placeholder arguments, as it should
+        finally:
+            self.session = previous
+        for statement in session.statements:
+            if not stubs.Placeholder.named_in(statement.sql):
+                yield RenderedSql(statement.sql, "operation", statement.position)
+
+    def _required_arguments(self, file: MacroFile, name: str) -> list[str] | None:
+        """The arguments of macro `name` in `file` that have no default."""
+        try:
+            ast = self.env.parse(file.source)
+        except jinja2.TemplateSyntaxError:
+            return None
+        for macro in ast.find_all(jinja2.nodes.Macro):
+            if macro.name == f"{MACRO_PREFIX}{name}":
+                names = [arg.name for arg in macro.args]
+                return names[:len(names) - len(macro.defaults)]
+        return None
+
+
+def _literal_call(tag: str) -> list[jinja2.nodes.Call] | None:
+    """`{{ config(key=<literal>, ...) }}` read with Python's parser (a Jinja parse costs
+    ten times more); None for anything else, which Jinja then parses."""
+    match = _EXPRESSION_TAG.match(tag)
+    if match is None:
+        return None
+    inner = match.group(1)
+    skipped = inner[:len(inner) - len(inner.lstrip())].count("\n")
+    try:
+        tree = pyast.parse(inner.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    if not (isinstance(tree, pyast.Call) and isinstance(tree.func, pyast.Name)
+            and tree.func.id == "config" and not tree.args):
+        return None
+    keywords = []
+    for keyword in tree.keywords:
+        if keyword.arg is None:
+            return None
+        try:
+            value = _literal(keyword.value)
+        except ValueError:
+            return None
+        keywords.append(jinja2.nodes.Keyword(keyword.arg, jinja2.nodes.Const(value),
+                                             lineno=keyword.lineno + skipped))
+    return [jinja2.nodes.Call(jinja2.nodes.Name("config", "load"), [], keywords, None, None)]
+
+
+def _literal(node: pyast.expr) -> Any:
+    if isinstance(node, pyast.Constant) and not isinstance(node.value, bytes):
+        return node.value
+    if isinstance(node, pyast.Name) and node.id in _JINJA_CONSTANTS:
+        return _JINJA_CONSTANTS[node.id]
+    if isinstance(node, (pyast.List, pyast.Tuple)):
+        return [_literal(item) for item in node.elts]
+    if isinstance(node, pyast.Dict) and None not in node.keys:
+        return {_literal(k): _literal(v) for k, v in zip(node.keys, node.values, strict=True)
+                if k is not None}
+    if isinstance(node, pyast.UnaryOp) and isinstance(node.op, pyast.USub):
+        value = _literal(node.operand)
+        if isinstance(value, (int, float)):
+            return -value
+    raise ValueError("not a literal")
 
 
 def _return(value: Any = None) -> None:

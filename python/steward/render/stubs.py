@@ -314,3 +314,55 @@ def fromyaml(value: str, default: Any = None) -> Any:
         return yaml.safe_load(value)
     except yaml.YAMLError:
         return default
+
+
+class Placeholder:
+    """An argument of a macro run alone (`dbt run-operation NAME`): it renders as a marked
+    name, so a statement built from it is known to depend on the caller's arguments."""
+
+    MARK = "__steward_arg_"
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    @classmethod
+    def named_in(cls, text: str) -> bool:
+        return cls.MARK in text
+
+    def __str__(self) -> str:
+        return f"{self.MARK}{self._name}__"
+
+    def __html__(self) -> str:
+        return str(self)
+
+    def __getattr__(self, name: str) -> Placeholder:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return Placeholder(f"{self._name}_{name}")
+
+    def __getitem__(self, key: Any) -> Placeholder:
+        return Placeholder(f"{self._name}_{key}")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Placeholder:
+        return self
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __int__(self) -> int:
+        return 0
+
+    def __float__(self) -> float:
+        return 0.0
+
+    def __add__(self, other: Any) -> str:
+        return f"{self}{other}"
+
+    def __radd__(self, other: Any) -> str:
+        return f"{other}{self}"

@@ -8,9 +8,9 @@ unparsable statement, `EXECUTE IMMEDIATE`, an unknown command) is reported in
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +72,9 @@ class Write:
     object_type: str = "TABLE"
     statement: int = 0
     temporary: bool = False
+    location: str | None = None
+    """Where the data goes when the statement names it: `LOCATION '...'`, `OPTIONS (path
+    '...')`, `ALTER TABLE ... SET LOCATION '...'`."""
 
     @property
     def is_path(self) -> bool:
@@ -95,6 +98,9 @@ class Statement:
     reads: tuple[Relation, ...]
     writes: tuple[Write, ...]
     unknown: Unknown | None = None
+    settings: tuple[str, ...] = ()
+    """The configuration keys a `SET key = value` / `RESET key` assigns (`*` for a bare
+    `RESET`; `variable:<name>` for `SET VAR`)."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,10 @@ class StatementAnalysis:
     @property
     def path_writes(self) -> tuple[Write, ...]:
         return tuple(w for w in self.writes if w.is_path)
+
+    @property
+    def settings(self) -> tuple[str, ...]:
+        return tuple(key for s in self.statements for key in s.settings)
 
     @property
     def unknown(self) -> tuple[Unknown, ...]:
@@ -182,8 +192,51 @@ def _reads(statement: exp.Expression, skip: set[int]) -> tuple[Relation, ...]:
     return tuple(dict.fromkeys(found))
 
 
+class _DynamicTarget(Exception):
+    """A write whose target is `IDENTIFIER(<variable or parameter>)`."""
+
+
+def _identifier_clause(node: exp.Expression | None) -> tuple[bool, Relation | None]:
+    """(whether `node` is an `IDENTIFIER(...)` clause, the relation its string names)."""
+    args: list[exp.Expression]
+    if isinstance(node, exp.Schema) and isinstance(node.this, exp.Table):
+        table = node.this
+        name = table.this
+        if not (isinstance(name, exp.Identifier) and not name.quoted
+                and name.name.lower() == "identifier" and not table.args.get("db")):
+            return False, None
+        args = list(node.expressions)
+    elif isinstance(node, exp.Table) and isinstance(node.this, exp.Anonymous):
+        if str(node.this.this).lower() != "identifier":
+            return False, None
+        args = list(node.this.expressions)
+    else:
+        return False, None
+    if len(args) == 1 and isinstance(args[0], exp.Literal) and args[0].is_string:
+        return True, _relation_from_text(str(args[0].this))
+    return True, None
+
+
+def _location(statement: exp.Expression) -> str | None:
+    for prop in statement.find_all(exp.LocationProperty):
+        return _ident(prop.this)
+    for options in statement.find_all(exp.OptionsProperty):
+        for prop in options.expressions:
+            if isinstance(prop, exp.Property) and (_ident(prop.this) or "").lower() == "path":
+                return _ident(prop.args.get("value"))
+    for action in statement.find_all(exp.AlterSet):
+        if action.args.get("location") is not None:
+            return _ident(action.args["location"])
+    return None
+
+
 def _write(kind: str, node: exp.Expression | None, index: int, object_type: str = "TABLE",
-           temporary: bool = False) -> Write:
+           temporary: bool = False, location: str | None = None) -> Write:
+    is_identifier, named = _identifier_clause(node)
+    if is_identifier:
+        if named is None:
+            raise _DynamicTarget
+        return Write(kind, named, object_type, index, temporary, location)
     table = _table(node)
     target = relation_of(table) if table is not None else None
     if object_type in ("SCHEMA", "DATABASE") and table is not None:
@@ -191,10 +244,19 @@ def _write(kind: str, node: exp.Expression | None, index: int, object_type: str 
         catalog = _ident(table.args.get("catalog"))
         target = Relation(name="", schema=name.lower(),
                           catalog=catalog.lower() if catalog else None)
-    return Write(kind, target, object_type, index, temporary)
+    return Write(kind, target, object_type, index, temporary, location)
 
 
 def _classify(statement: Any, text: str, index: int) -> Statement:
+    try:
+        return _classify_typed(statement, text, index)
+    except _DynamicTarget:
+        reason = "dynamic SQL: IDENTIFIER() on a variable or parameter"
+        return Statement(index, type(statement).__name__.upper(), text, (), (),
+                         Unknown(text, reason, index))
+
+
+def _classify_typed(statement: Any, text: str, index: int) -> Statement:
     skip: set[int] = set()
     writes: list[Write] = []
     kind = type(statement).__name__.upper()
@@ -226,7 +288,8 @@ def _classify(statement: Any, text: str, index: int) -> Statement:
             isinstance(p, exp.TemporaryProperty)
             for p in (statement.args.get("properties") or exp.Properties()).expressions
         )
-        writes.append(_write(kind, statement.this, index, object_type, temporary))
+        writes.append(_write(kind, statement.this, index, object_type, temporary,
+                             _location(statement)))
     elif isinstance(statement, (exp.Drop, exp.TruncateTable, exp.Analyze)):
         kind = {exp.Drop: "DROP", exp.TruncateTable: "TRUNCATE", exp.Analyze: "ANALYZE"}[
             type(statement)
@@ -241,7 +304,8 @@ def _classify(statement: Any, text: str, index: int) -> Statement:
         kind = "ALTER"
         object_type = str(statement.args.get("kind") or "TABLE").upper()
         skip.update(id(t) for t in statement.find_all(exp.Table))
-        writes.append(_write(kind, statement.this, index, object_type))
+        writes.append(_write(kind, statement.this, index, object_type,
+                             location=_location(statement)))
         for action in statement.args.get("actions") or []:
             if isinstance(action, exp.AlterRename):
                 writes.append(_write("ALTER RENAME", action.this, index, object_type))
@@ -263,10 +327,15 @@ def _classify(statement: Any, text: str, index: int) -> Statement:
         table = _table(statement.this)
         used = relation_of(table) if table is not None else None
         name = used.name if used is not None else ""
-        writes.append(Write("USE", Relation(name="", schema=name), "SCHEMA", index))
+        if str(statement.args.get("kind") or "").upper() == "CATALOG":
+            writes.append(Write("USE", Relation(name="", catalog=name), "CATALOG", index))
+        else:
+            writes.append(Write("USE", Relation(name="", schema=name), "SCHEMA", index))
         return Statement(index, kind, text, (), tuple(writes))
     elif isinstance(statement, exp.Command):
         return _classify_text(text, index)
+    elif isinstance(statement, exp.Set):
+        return Statement(index, "SET", text, (), (), settings=_settings(text))
     elif isinstance(statement, READ_ONLY):
         kind = "SELECT" if isinstance(statement, exp.Query) else kind
     else:
@@ -287,6 +356,9 @@ _TEXT_WRITES = (
     ("INSERT OVERWRITE DIRECTORY",
      re.compile(r"^\s*INSERT\s+OVERWRITE\s+(?:LOCAL\s+)?DIRECTORY\s+'([^']*)'", re.I)),
 )
+_ALTER_TABLE = re.compile(
+    r"^\s*ALTER\s+TABLE\s+" + _NAME + r"\s+(?![\s\S]*\b(?:RENAME|LOCATION)\b)", re.I)
+_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _HARMLESS_TEXT = re.compile(
     r"^\s*(SHOW|DESCRIBE|DESC|EXPLAIN|LIST|CACHE|UNCACHE|CLEAR\s+CACHE|REFRESH|SET|RESET)\b",
     re.I,
@@ -306,8 +378,48 @@ def _relation_from_text(name: str) -> Relation:
     return Relation(parts[-1], parts[-2], ".".join(parts[:-2]))
 
 
+_SET = re.compile(r"^\s*SET\s+(?:(?P<var>VARIABLE|VAR)\s+)?(?P<rest>.*)$", re.I | re.S)
+_RESET = re.compile(r"^\s*RESET\b\s*(?P<key>.*)$", re.I | re.S)
+_TIME_ZONE = re.compile(r"^TIME\s+ZONE\b", re.I)
+
+
+def _settings(text: str) -> tuple[str, ...]:
+    """The keys `SET key = value` or `RESET key` assigns; nothing for a `SET` that only
+    shows values (`SET`, `SET -v`, `SET key`)."""
+    text = strip_leading_comments(text)
+    reset = _RESET.match(text)
+    if reset:
+        key = reset.group("key").strip().strip("`")
+        return (key or "*",)
+    match = _SET.match(text)
+    if match is None:
+        return ()
+    rest = match.group("rest").strip()
+    if _TIME_ZONE.match(rest):
+        return ("spark.sql.session.timeZone",)
+    if "=" not in rest:
+        return ()
+    key = rest.split("=", 1)[0].strip().strip("`")
+    return (f"variable:{key.lower()}",) if match.group("var") else (key,)
+
+
+_LEADING_COMMENTS = re.compile(r"^(?:\s*(?:/\*.*?\*/|--[^\n]*(?:\n|$)))*\s*", re.S)
+
+
+def strip_leading_comments(text: str) -> str:
+    """`text` without the comments before its first word (dbt's query comment, say)."""
+    return _LEADING_COMMENTS.sub("", text, count=1)
+
+
 def _classify_text(text: str, index: int) -> Statement:
     """Statements sqlglot does not type: recognise the writes we know by their text."""
+    text = strip_leading_comments(text)
+    # dbt-spark's persist_docs: `alter table t change column c comment '...'`, which
+    # sqlglot does not parse; one that renames or relocates stays unknown
+    match = _ALTER_TABLE.match(_STRING.sub("''", text))
+    if match:
+        write = Write("ALTER", _relation_from_text(match.group(1)), "TABLE", index)
+        return Statement(index, "ALTER", text, (), (write,))
     for kind, pattern in _TEXT_WRITES:
         match = pattern.match(text)
         if match:
@@ -318,7 +430,8 @@ def _classify_text(text: str, index: int) -> Statement:
                 write = Write(kind, _relation_from_text(match.group(1)), "TABLE", index)
             return Statement(index, kind, text, (), (write,))
     if _HARMLESS_TEXT.match(text):
-        return Statement(index, text.split()[0].upper(), text, (), ())
+        word = text.split()[0].upper()
+        return Statement(index, word, text, (), (), settings=_settings(text))
     word = text.split()[0].upper() if text.split() else ""
     reason = "dynamic SQL" if word == "EXECUTE" else f"unrecognised statement ({word or '?'})"
     return Statement(index, word or "UNKNOWN", text, (), (), Unknown(text, reason, index))
@@ -337,9 +450,28 @@ def _split(sql: str) -> list[str]:
     return [c.strip() for c in chunks if c.strip()]
 
 
-@functools.lru_cache(maxsize=8192)
+_CACHE_SIZE = 65536
+_cache: dict[str, StatementAnalysis] = {}
+
+
 def analyze(sql: str) -> StatementAnalysis:
-    """The reads, writes and unprovable statements of `sql` (one or more statements)."""
+    """The reads, writes and unprovable statements of `sql` (one or more statements);
+    cached, as the lint asks about the same SQL from several places."""
+    found = _cache.get(sql)
+    if found is None:
+        found = _analyze(sql)
+        remember({sql: found})
+    return found
+
+
+def remember(analyses: Mapping[str, StatementAnalysis]) -> None:
+    """Put analyses made elsewhere (a worker process) into the cache."""
+    if len(_cache) + len(analyses) > _CACHE_SIZE:
+        _cache.clear()
+    _cache.update(analyses)
+
+
+def _analyze(sql: str) -> StatementAnalysis:
     try:
         parsed = sqlglot.parse(sql, read=DIALECT)
         texts = _split(sql) if len(parsed) > 1 else [sql.strip().rstrip(";").strip()]

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from steward.lint.context import LintContext, Read
+from steward.graph import Edge, describe
+from steward.lint.context import LintContext
 from steward.lint.finding import Finding
 from steward.lint.rule import rule
+from steward.project.model import Position
 
 
-def _name(ctx: LintContext, unique_id: str) -> str:
-    facts = ctx.facts.get(unique_id)
-    return facts.node.name if facts else unique_id.split(".", 2)[-1]
+def _position(ctx: LintContext, edge: Edge) -> Position | None:
+    """Where the downstream node reads the upstream one: the read lint located (a `ref()`
+    call or the hard-coded name), else the edge's own position."""
+    facts = ctx.facts.get(edge.downstream)
+    if facts is None:
+        return edge.position
+    reads = [r for r in facts.reads if r.target == edge.upstream]
+    preferred = [r for r in reads if (r.ref is None) == edge.hard_coded] or reads
+    return preferred[0].position if preferred else edge.position or facts.node.position
 
 
 @rule("DEP001", "a cycle, between models or between teams (hard-coded references included)",
@@ -36,42 +44,16 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         Move the shared logic down a layer (both read one silver model), so dependencies
         point one way: bronze -> silver -> gold, producer -> consumer.
     """
-    import networkx as nx
-
-    graph = ctx.graph
-    for component in nx.strongly_connected_components(graph):
-        if len(component) < 2:
+    graph = ctx.dependency_graph
+    for cycle in graph.cycles():
+        closing = cycle.edges[-1]
+        facts = ctx.facts.get(closing.downstream)
+        position = _position(ctx, closing)
+        if facts is None or position is None:
             continue
-        cycle = nx.find_cycle(graph.subgraph(component))
-        start = min(range(len(cycle)), key=lambda i: _name(ctx, cycle[i][0]))
-        cycle = cycle[start:] + cycle[:start]
-        path = " -> ".join([_name(ctx, u) for u, _ in cycle] + [_name(ctx, cycle[0][0])])
-        upstream, downstream = cycle[-1]
-        read: Read = graph.edges[upstream, downstream]["read"]
-        node = ctx.facts[downstream].node
-        yield ctx.finding("DEP001", "error", read.position,
-                          f"models form a cycle: {path}", node)
-
-    teams = nx.DiGraph()
-    for edge in ctx.edges:
-        up, down = ctx.team_of(edge.upstream), ctx.team_of(edge.downstream)
-        if up and down and up != down and not teams.has_edge(up, down):
-            teams.add_edge(up, down, edge=edge)
-    for component in nx.strongly_connected_components(teams):
-        if len(component) < 2:
-            continue
-        cycle = nx.find_cycle(teams.subgraph(component))
-        start = min(range(len(cycle)), key=lambda i: cycle[i][0])
-        cycle = cycle[start:] + cycle[:start]
-        hops = []
-        for up, down in cycle:
-            edge = teams.edges[up, down]["edge"]
-            hops.append(f"{up} -> {down} ({_name(ctx, edge.upstream)} -> "
-                        f"{_name(ctx, edge.downstream)})")
-        last = teams.edges[cycle[-1][0], cycle[-1][1]]["edge"]
-        node = ctx.facts[last.downstream].node
-        yield ctx.finding("DEP001", "error", last.read.position,
-                          f"teams form a cycle: {'; '.join(hops)}", node)
+        what = "models" if cycle.kind == "model" else "teams"
+        yield ctx.finding("DEP001", "error", position,
+                          f"{what} form a cycle: {describe(graph, cycle)}", facts.node)
 
 
 RULE = check

@@ -68,8 +68,13 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                                   f"{site.origin.kind} of `{node.name}` {site.unknown.reason}",
                                   node)
     for problem in ctx.rendered.problems:
-        yield ctx.finding("SQL001", "error", problem.position,
-                          f"macro file does not compile: {problem.message}")
+        what = ("operation does not render" if problem.macro is not None
+                else "macro file does not compile")
+        position = problem.position
+        if problem.macro:
+            position = with_column(position, ctx.project.text(position.path),
+                                   problem.macro.split(" ")[0])
+        yield ctx.finding("SQL001", "error", position, f"{what}: {problem.message}")
     for site in ctx.operations:
         if site.unknown is not None and site.unknown.reason.startswith("does not parse"):
             yield ctx.finding("SQL001", "error", site.position,

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
+from steward.guard.policy import ALLOWED_SETTINGS, COMMIT_METADATA_KEY
 from steward.lint.context import LintContext, WriteSite
 from steward.lint.finding import Finding
+from steward.lint.locate import find_text
 from steward.lint.rule import rule
-from steward.project.model import Node
+from steward.project.model import Node, Position
+from steward.render.model import RenderedSql
+from steward.sql.analyze import analyze
 
 _NAMESPACE_KINDS = ("SCHEMA", "DATABASE")
 
@@ -71,8 +76,10 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     """What it does:
         Collects every write a build would run, by any route: DML or DDL in model SQL,
         pre- and post-hooks, `on-run-start`/`on-run-end`, `run_query`, `statement` and
-        `adapter.execute` in models and macros, Python models, a model's own relation
-        (after `schema`/`alias`/`database` overrides), seeds and snapshots. A write into a
+        `adapter.execute` in models and macros, operations (macros that only
+        `dbt run-operation` runs, rendered alone with placeholder arguments), Python
+        models, a model's own relation (after `schema`/`alias`/`database` overrides), seeds,
+        snapshots and the tables of tests with `store_failures`. A write into a
         namespace the node's team does not own, by path, without a schema, or a statement
         that cannot be proven harmless (`EXECUTE IMMEDIATE`, an unknown command) is an
         error.
@@ -104,19 +111,90 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 foreign = owner is not None and owner != facts.team
             if foreign:
                 origins = facts.rendered.config_origins
-                key = next((k for k in ("schema", "target_schema", "database", "alias")
-                            if k in origins), None)
+                keys = ("schema", "target_schema", "database", "alias", "store_failures")
+                key = next((k for k in keys if k in origins), None)
                 position = origins[key] if key else node.position
                 holder = f"team `{owner}`" if owner else "no team"
+                built = ("would store its failures in" if node.resource_type == "test"
+                         else "would be built as")
                 yield ctx.finding(
                     "WRT001", "error", position,
-                    f"{subject} would be built as `{relation.render()}`, in namespace "
+                    f"{subject} {built} `{relation.render()}`, in namespace "
                     f"`{namespace}` owned by {holder}, not by `{facts.team}`", node)
         yield from _sites(ctx, facts.writes, node, facts.team, own, subject)
-    ops_team = None
-    if ctx.registry is not None:
-        ops_team = next((t.id for t in ctx.registry.teams if "ops" in t.layers), None)
-    yield from _sites(ctx, ctx.operations, None, ops_team, None, "the project")
+        yield from _config_writes(ctx, facts.rendered.config, facts.rendered.config_origins,
+                                  node, subject)
+        yield from _settings(ctx, (*facts.rendered.sql, *facts.rendered.statements), node,
+                             subject)
+    yield from _settings(ctx, ctx.rendered.operations, None, "the project")
+    for site in ctx.operations:
+        path = site.origin.position.path
+        if site.origin.kind in _PROJECT_HOOKS:
+            # on-run-start/end run in every team's build: a fixed write into a team's
+            # namespace would be a write into another team's namespace for all the others.
+            subject = f"the project's {site.origin.kind} (it runs in every team's build)"
+            yield from _sites(ctx, (site,), None, None, None, subject)
+            continue
+        subject = "the project" if site.origin.kind != "operation" else f"operation in `{path}`"
+        yield from _sites(ctx, (site,), None, ctx.operation_team(path), None, subject)
+
+
+_LOCATION_KEYS = ("location_root", "location")
+_PROJECT_HOOKS = ("on-run-start", "on-run-end")
+
+
+def _config_writes(ctx: LintContext, config: Mapping[str, Any],
+                   origins: Mapping[str, Position], node: Node, subject: str
+                   ) -> Iterator[Finding]:
+    """Writes hidden in configuration: an explicit location (a write by path), and SQL
+    smuggled into the merge through `incremental_predicates`."""
+    options = config.get("options")
+    paths = [(key, config.get(key)) for key in _LOCATION_KEYS]
+    if isinstance(options, Mapping):
+        paths.append(("options", options.get("path")))
+    for key, value in paths:
+        if value in (None, ""):
+            continue
+        yield ctx.finding(
+            "WRT001", "error", _key_position(ctx, origins, key, node),
+            f"{subject} sets `{key}` to `{value}`: its files would go there, not to its "
+            "namespace's folder, and a write by path bypasses every namespace; remove it",
+            node)
+    predicates = config.get("incremental_predicates")
+    if isinstance(predicates, str):
+        predicates = [predicates]
+    for predicate in predicates or ():
+        analysis = analyze(f"select 1 from t where {predicate}")
+        if len(analysis.statements) == 1 and analysis.is_read_only:
+            continue
+        yield ctx.finding(
+            "WRT001", "error", _key_position(ctx, origins, "incremental_predicates", node),
+            f"{subject}: incremental predicate `{' '.join(str(predicate).split())[:60]}` is "
+            "not one condition (it adds a statement or a write to the merge); a predicate "
+            "may only filter", node)
+
+
+def _settings(ctx: LintContext, sqls: Iterable[RenderedSql], node: Node | None,
+              subject: str) -> Iterator[Finding]:
+    """A SET of a key the run-time guard refuses (steward.guard.policy.ALLOWED_SETTINGS)."""
+    for sql in sqls:
+        for key in analyze(sql.sql).settings:
+            if key in ALLOWED_SETTINGS:
+                continue
+            why = ("steward sets the commit metadata itself; a statement may not forge it"
+                   if key == COMMIT_METADATA_KEY else
+                   "it is not on steward's allow-list of settings, and could switch a "
+                   "protection off")
+            yield ctx.finding("WRT001", "error", sql.position,
+                              f"{subject} ({sql.kind}) sets `{key}`: {why}", node)
+
+
+def _key_position(ctx: LintContext, origins: Mapping[str, Position], key: str,
+                  node: Node) -> Position:
+    origin = origins.get(key, node.position)
+    text = ctx.project.text(origin.path)
+    found = find_text(text, key, origin.line) if text is not None else None
+    return Position(origin.path, *found) if found else origin
 
 
 RULE = check

@@ -1,0 +1,3 @@
+from steward import __version__
+
+version = __version__

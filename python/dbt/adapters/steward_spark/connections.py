@@ -1,0 +1,180 @@
+"""The guarded connection manager and the credentials of `type: steward_spark`.
+
+`add_query` is the one place every statement dbt sends passes through (materializations,
+hooks, on-run-start/end, run_query and statement blocks, run-operation, seeds,
+snapshots, tests storing failures, grants, introspection). Each is checked by
+`steward.guard.check` before it is sent; a refused statement raises a `DbtRuntimeError`
+and never reaches Spark. Before a write, the connection's Delta commit metadata is set
+(team, node, invocation, git sha), on the same connection.
+
+Per connection the guard tracks the current schema (`USE`) and the metadata last set,
+so the session state must really be per connection: on the thrift method each connection
+is its own Hive session; on the session method each gets its own SparkSession
+(`session.py`).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dbt.adapters.contracts.connection import Connection, ConnectionState
+from dbt.adapters.events.logging import AdapterLogger
+from dbt.adapters.exceptions import FailedToConnectError
+from dbt.adapters.spark.connections import (
+    SparkConnectionManager,
+    SparkConnectionMethod,
+    SparkCredentials,
+)
+from dbt_common.events.contextvars import get_node_info
+from dbt_common.exceptions import DbtConfigError, DbtRuntimeError
+
+from steward.errors import UserError
+from steward.guard import CommitMetadata, WritePolicy, check, git_sha
+from steward.guard.decide import START_SCHEMA
+from steward.project.registry import read_registry
+
+logger = AdapterLogger("steward_spark")
+
+
+@dataclass
+class StewardSparkCredentials(SparkCredentials):
+    team: str | None = None
+    """The running team; default STEWARD_TEAM. None: the run is read-only."""
+    storage_prefix: str | None = None
+    """Where the team may write by path (LOCATION, delta.`...`); none: nowhere."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.team = (self.team or os.environ.get("STEWARD_TEAM") or "").strip() or None
+        self.storage_prefix = (self.storage_prefix or "").strip() or None
+
+    @property
+    def type(self) -> str:
+        return "steward_spark"
+
+    def _connection_keys(self) -> tuple[str, ...]:
+        return (*super()._connection_keys(), "team", "storage_prefix")
+
+
+@dataclass
+class _ConnectionState:
+    schema: str | None = START_SCHEMA
+    metadata: str | None = None
+
+
+class StewardSparkConnectionManager(SparkConnectionManager):
+    TYPE = "steward_spark"
+
+    def __init__(self, profile: Any, mp_context: Any) -> None:
+        super().__init__(profile, mp_context)
+        self._states: weakref.WeakKeyDictionary[Any, _ConnectionState] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._states_lock = threading.Lock()
+        self._policy: WritePolicy | None = None
+
+    # ---- the policy of this run --------------------------------------------------------
+    @property
+    def project_root(self) -> Path | None:
+        root = getattr(self.profile, "project_root", None)
+        return Path(root) if root else None
+
+    def policy(self) -> WritePolicy:
+        if self._policy is None:
+            credentials: StewardSparkCredentials = self.profile.credentials  # type: ignore[assignment]
+            root = self.project_root
+            try:
+                registry = read_registry(root)[0] if root is not None else None
+                self._policy = WritePolicy.for_team(
+                    credentials.team, str(credentials.schema), registry,
+                    credentials.storage_prefix,
+                )
+            except UserError as exc:
+                raise DbtConfigError(f"steward_spark: {exc}") from None
+        return self._policy
+
+    def _state(self, handle: Any) -> _ConnectionState:
+        with self._states_lock:
+            state = self._states.get(handle)
+            if state is None:
+                state = self._states[handle] = _ConnectionState()
+            return state
+
+    # ---- the choke point -----------------------------------------------------------------
+    def add_query(
+        self,
+        sql: str,
+        auto_begin: bool = True,
+        bindings: Any | None = None,
+        abridge_sql_log: bool = False,
+        retryable_exceptions: tuple[type[Exception], ...] = (),
+        retry_limit: int = 1,
+    ) -> tuple[Connection, Any]:
+        policy = self.policy()
+        connection = self.get_thread_connection()
+        state = self._state(connection.handle)
+        # seeds send `insert ... values (%s, ...)` with bindings; judge the statement shape
+        judged = sql.replace("%s", "null") if bindings else sql
+        verdict = check(judged, policy, state.schema)
+        if verdict.refusal is not None:
+            message = verdict.refusal.message(policy)
+            logger.debug(f"steward_spark refused:\n{sql}")
+            raise DbtRuntimeError(message)
+        if verdict.writes:
+            self._set_commit_metadata(connection, state, policy)
+        result = super().add_query(
+            sql, auto_begin, bindings, abridge_sql_log, retryable_exceptions, retry_limit
+        )
+        state.schema = verdict.current_schema
+        return result
+
+    def _set_commit_metadata(self, connection: Connection, state: _ConnectionState,
+                             policy: WritePolicy) -> None:
+        node = (get_node_info() or {}).get("unique_id") or connection.name or "unknown"
+        metadata = CommitMetadata(
+            team=policy.team or "",
+            node=str(node),
+            invocation_id=_invocation_id(),
+            git_sha=git_sha(self.project_root),
+            env=policy.env,
+        )
+        text = metadata.to_json()
+        if state.metadata == text:
+            return
+        super().add_query(metadata.set_statement(), auto_begin=False)
+        state.metadata = text
+
+    # ---- connections ---------------------------------------------------------------------
+    @classmethod
+    def open(cls, connection: Connection) -> Connection:
+        if connection.state == ConnectionState.OPEN:
+            return connection
+        credentials = connection.credentials
+        if credentials.method != SparkConnectionMethod.SESSION:
+            return super().open(connection)
+        from dbt.adapters.spark.session import SessionConnectionWrapper
+
+        from dbt.adapters.steward_spark.session import IsolatedSession
+
+        try:
+            session = IsolatedSession(credentials.server_side_parameters)
+        except Exception as exc:
+            raise FailedToConnectError(f"failed to connect: {type(exc).__name__}: {exc}") from exc
+        handle = SessionConnectionWrapper(session)  # type: ignore[arg-type]
+        connection.handle = handle
+        connection.state = ConnectionState.OPEN
+        return connection
+
+
+def _invocation_id() -> str:
+    try:
+        from dbt_common.invocation import get_invocation_id
+
+        return str(get_invocation_id())
+    except Exception:
+        return "unknown"

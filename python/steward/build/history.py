@@ -1,0 +1,95 @@
+"""Run history of team builds: the latest state of every node a team has built.
+
+After each team build, steward records each node's status (models: success/error/skipped;
+tests: pass/warn/fail/error) and when it finished, merged over the team's earlier builds,
+so a consumer can ask "did this product build, and pass its tests, at its last build?".
+A local run keeps its history inside its lakehouse (it describes those tables); a
+cluster run keeps it in the project's target folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from steward.build.context import RunContext
+
+
+@dataclass(frozen=True)
+class NodeState:
+    unique_id: str
+    status: str
+    finished_at: datetime
+    message: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "finished_at": self.finished_at.isoformat(),
+            "message": self.message,
+        }
+
+    @classmethod
+    def from_json(cls, unique_id: str, data: Mapping[str, Any]) -> NodeState:
+        return cls(
+            unique_id,
+            str(data["status"]),
+            datetime.fromisoformat(str(data["finished_at"])),
+            data.get("message"),
+        )
+
+
+def history_dir(context: RunContext) -> Path:
+    env = context.env or ("prod" if context.target == "local" else "dev")
+    if context.target == "local":
+        return context.lakehouse / "steward" / "runs" / env
+    return context.project_dir / "target" / "steward" / "runs" / context.target / env
+
+
+def load_states(context: RunContext) -> dict[str, NodeState]:
+    """The latest state of every node built by any team in this environment."""
+    states: dict[str, NodeState] = {}
+    folder = history_dir(context)
+    if not folder.is_dir():
+        return states
+    for path in sorted(folder.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for unique_id, node in data.get("nodes", {}).items():
+            states[unique_id] = NodeState.from_json(unique_id, node)
+    return states
+
+
+def node_states_of(result: Any, finished_at: datetime | None = None) -> list[NodeState]:
+    """The nodes a dbt invocation ran (its RunExecutionResult), with their status."""
+    now = finished_at or datetime.now(timezone.utc)
+    states = []
+    for node_result in getattr(result, "results", None) or []:
+        status = str(getattr(node_result.status, "value", node_result.status))
+        message = node_result.message if isinstance(node_result.message, str) else None
+        states.append(NodeState(node_result.node.unique_id, status, now, message))
+    return states
+
+
+def record(context: RunContext, team: str, states: list[NodeState]) -> Path:
+    """Merge `states` into the team's history file (written atomically)."""
+    folder = history_dir(context)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{team}.json"
+    existing = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"nodes": {}}
+    nodes = dict(existing.get("nodes", {}))
+    for state in states:
+        if state.status == "skipped":  # a skipped node keeps the state of its last real run
+            continue
+        nodes[state.unique_id] = state.to_json()
+    payload = {"team": team, "nodes": dict(sorted(nodes.items()))}
+    handle, tmp = tempfile.mkstemp(dir=folder, prefix=f".{team}.", suffix=".json")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(payload, out, indent=1)
+    Path(tmp).replace(path)
+    return path

@@ -1,0 +1,50 @@
+"""`steward graph`: the dependency graph of models, sources and exposures, or of teams."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from steward.errors import UserError
+
+FORMATS = ("text", "json", "dot", "mermaid")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "graph",
+        help="the dependency graph of models, sources, exposures and teams",
+        description="The graph of models, seeds, snapshots, sources and exposures, with "
+        "edges from ref(), source(), exposures and relations named directly in SQL "
+        "(marked hard-coded). --teams aggregates it to teams; --order prints the team "
+        "build order, producers first. Exit 0, or 1 when there is a cycle (DEP001).",
+    )
+    parser.add_argument("--teams", action="store_true", help="the team graph")
+    parser.add_argument("--order", action="store_true",
+                        help="the team build order, producers first (text or json)")
+    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument("--project-dir", type=Path, default=None,
+                        help="the dbt project (default: found from the current folder)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from steward.graph import build_graph
+    from steward.graph.writers import NODE_WRITERS, ORDER_WRITERS, TEAM_WRITERS
+    from steward.project import load_project
+    from steward.render import render_project
+
+    if args.order and args.format not in ORDER_WRITERS:
+        raise UserError(f"--order prints a list; use --format {' or '.join(ORDER_WRITERS)}")
+    graph = build_graph(render_project(load_project(args.project_dir or Path.cwd())))
+    for problem in graph.problems:
+        print(f"steward: warning: {problem}", file=sys.stderr)
+    if args.order:
+        sys.stdout.write(ORDER_WRITERS[args.format](graph.team_order()))
+        return 0
+    writers = TEAM_WRITERS if args.teams else NODE_WRITERS
+    sys.stdout.write(writers[args.format](graph))
+    cycles = [c for c in graph.cycles() if c.kind == "team" or not args.teams]
+    return 1 if cycles else 0

@@ -1,0 +1,86 @@
+"""`steward lineage`: where a column comes from and what depends on it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from steward.errors import UserError
+
+FORMATS = ("text", "json", "mermaid", "dot")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "lineage",
+        help="column lineage: where a column comes from, and what depends on it",
+        description="Column lineage from the rendered SQL (sqlglot): through CTEs, joins, "
+        "aggregates, window functions, select * and unions. Without --upstream or "
+        "--downstream, shows the node's columns (or the column) with their direct inputs "
+        "and the columns it uses in filters, joins, group by and window partitions.",
+    )
+    parser.add_argument("target", metavar="MODEL[.COLUMN]",
+                        help="a model, seed, snapshot, source (source_name.table) or "
+                        "exposure name, optionally with a column")
+    direction = parser.add_mutually_exclusive_group()
+    direction.add_argument("--upstream", action="store_true",
+                           help="everything it is computed from, down to the sources")
+    direction.add_argument("--downstream", action="store_true",
+                           help="everything computed from it or using it, and the "
+                           "exposures reached")
+    parser.add_argument("--depth", type=int, default=None, metavar="N",
+                        help="follow at most N steps")
+    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument("--project-dir", type=Path, default=None,
+                        help="the dbt project (default: found from the current folder)")
+    parser.set_defaults(handler=run)
+
+
+def parse_target(lineage: Any, target: str) -> tuple[str, str | None]:
+    """`model` or `model.column` (a source is `source_name.table[.column]`)."""
+    graph = lineage.graph
+    try:
+        return graph.resolve(target), None
+    except UserError:
+        if "." not in target:
+            raise
+    name, column = target.rsplit(".", 1)
+    unique_id = graph.resolve(name)
+    column = column.lower()
+    if graph.nodes[unique_id].resource_type == "exposure":
+        raise UserError(f"`{name}` is an exposure: it has no columns")
+    known = lineage.columns_of(unique_id)
+    if column not in known and lineage.column_exists(unique_id, column) is False:
+        listed = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+        raise UserError(f"`{graph.nodes[unique_id].label}` has no column `{column}`"
+                        + (f" (columns: {listed})" if listed else ""))
+    return unique_id, column
+
+
+def run(args: argparse.Namespace) -> int:
+    from steward.lineage import DOWNSTREAM, UPSTREAM, ColumnRef, model_refs, project_lineage
+    from steward.lineage.trace import Trace, trace
+    from steward.lineage.writers import DESCRIBE_WRITERS, TRACE_WRITERS
+    from steward.project import load_project
+    from steward.render import render_project
+
+    if args.depth is not None and args.depth < 1:
+        raise UserError("--depth must be at least 1")
+    lineage = project_lineage(render_project(load_project(args.project_dir or Path.cwd())))
+    unique_id, column = parse_target(lineage, args.target)
+    roots = (ColumnRef(unique_id, column),) if column else model_refs(lineage, unique_id)
+    if args.upstream or args.downstream:
+        direction = UPSTREAM if args.upstream else DOWNSTREAM
+        result = trace(lineage, roots, direction, args.depth)
+        sys.stdout.write(TRACE_WRITERS[args.format](lineage, result))
+        return 0
+    if args.format in DESCRIBE_WRITERS:
+        sys.stdout.write(DESCRIBE_WRITERS[args.format](lineage, unique_id, column))
+        return 0
+    up = trace(lineage, roots, UPSTREAM, 1)
+    down = trace(lineage, roots, DOWNSTREAM, 1)
+    both = Trace(roots, DOWNSTREAM, tuple(dict.fromkeys((*up.edges, *down.edges))))
+    sys.stdout.write(TRACE_WRITERS[args.format](lineage, both))
+    return 0

@@ -1,0 +1,137 @@
+"""The generated properties yml of every contracted model, and what is stale (CON002).
+
+Each model with a contract gets `models/<layer>/<team>/<model>.contract.yml`, its only
+properties entry; the hand-written team yml must not describe it too. The files are
+committed; `steward contracts generate --check` (and the lint rule CON002) fails when the
+committed files differ from what the contracts and the project give now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from steward.contracts.consumers import Consumers, consumers
+from steward.contracts.dbt import generated_path, is_generated, model_entry, render
+from steward.lineage import ProjectLineage
+from steward.project.contracts import Contract
+from steward.project.model import Node, Position, Project
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    path: str
+    text: str
+    model: str
+    sources: tuple[str, ...]
+    """The contracts it is generated from."""
+
+
+@dataclass(frozen=True)
+class Stale:
+    """A generated file that is `missing`, `differs` from what would be generated, is an
+    `orphan` (its contract is gone), or a contracted model `described` by another yml."""
+
+    path: str
+    reason: str
+    model: str | None
+    message: str
+    position: Position
+
+
+def by_model(project: Project) -> Mapping[str, tuple[Contract, ...]]:
+    """The contracts of each model (one, or one per version), in file order."""
+    groups: dict[str, list[Contract]] = {}
+    for contract in project.contracts:
+        groups.setdefault(contract.model, []).append(contract)
+    return MappingProxyType({k: tuple(v) for k, v in groups.items()})
+
+
+def node_of(project: Project, contract: Contract) -> Node | None:
+    """The model node a contract describes (its version's, for a versioned contract)."""
+    if contract.dbt_version is None:
+        node = project.node_by_name(contract.model)
+        return node if node is not None and node.version is None else None
+    for node in project.models:
+        if node.model_name == contract.model and node.version == contract.dbt_version:
+            return node
+    return project.node_by_name(f"{contract.model}_v{contract.dbt_version}")
+
+
+def team_of(node: Node) -> str | None:
+    folders = node.folders
+    return folders[1] if len(folders) > 1 else None
+
+
+def generated_files(project: Project, lineage: ProjectLineage) -> tuple[GeneratedFile, ...]:
+    """What `steward contracts generate` writes: one file per contracted model whose
+    model exists (a contract without its model is CON001, not generated)."""
+    files: list[GeneratedFile] = []
+    for model, contracts in by_model(project).items():
+        present = [(c, n) for c in contracts if (n := node_of(project, c)) is not None]
+        if not present or len({c.dbt_version is None for c in contracts}) > 1:
+            continue
+        found = consumers(lineage, project, model)
+        per_version: dict[int | None, Consumers] = {}
+        for contract, _node in present:
+            per_version[contract.dbt_version] = found.of_version(contract.dbt_version)
+        chosen = [c for c, _ in present]
+        newest = max(present, key=lambda cn: cn[0].dbt_version or 0)[1]
+        delta = str(newest.config.get("file_format") or "").lower() == "delta"
+        entry = model_entry(chosen, team_of(newest), per_version, not_null_enforced=delta)
+        sources = tuple(c.path for c in chosen)
+        files.append(GeneratedFile(generated_path(newest.path, model),
+                                   render(entry, sources), model, sources))
+    return tuple(sorted(files, key=lambda f: f.path))
+
+
+def stale(project: Project, files: tuple[GeneratedFile, ...]) -> tuple[Stale, ...]:
+    found: list[Stale] = []
+    expected = {f.path: f for f in files}
+    for file in files:
+        current = project.text(file.path)
+        if current is None:
+            found.append(Stale(file.path, "missing", file.model,
+                               f"`{file.model}` has a contract but no generated "
+                               f"{file.path}; run `steward contracts generate`",
+                               Position(file.sources[0], 1)))
+        elif current != file.text:
+            found.append(Stale(file.path, "differs", file.model,
+                               f"{file.path} is stale: it differs from what "
+                               f"{', '.join(file.sources)} and the project's consumers give "
+                               "now; run `steward contracts generate` (do not edit it)",
+                               Position(file.path, _first_difference(current, file.text))))
+    for path in project.yml_files:
+        if path not in expected and is_generated(project.text(path)):
+            found.append(Stale(path, "orphan", None,
+                               f"{path} was generated from a contract that is gone; run "
+                               "`steward contracts generate` to remove it",
+                               Position(path, 1)))
+    for file in files:
+        for node in project.models:
+            if node.dbt_name != file.model or node.properties is None:
+                continue
+            where = node.properties.position
+            if where.path != file.path:
+                found.append(Stale(where.path, "described", file.model,
+                                   f"`{file.model}` has a contract, so {file.path} must be "
+                                   f"its only yml: move this entry's descriptions and tests "
+                                   f"into {file.sources[0]} and delete the entry", where))
+                break
+        for issue in project.issues:
+            if (issue.model == file.model and "described twice" in issue.message
+                    and issue.position.path != file.path):
+                found.append(Stale(issue.position.path, "described", file.model,
+                                   f"`{file.model}` has a contract, so {file.path} must be "
+                                   f"its only yml: delete this entry (move its descriptions "
+                                   f"and tests into {file.sources[0]})", issue.position))
+    return tuple(dict.fromkeys(found))
+
+
+def _first_difference(current: str, expected: str) -> int:
+    for number, (have, want) in enumerate(zip(current.splitlines(), expected.splitlines(),
+                                              strict=False), start=1):
+        if have != want:
+            return number
+    return min(len(current.splitlines()), len(expected.splitlines())) + 1

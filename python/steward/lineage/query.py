@@ -1,0 +1,261 @@
+"""`query_lineage(sql, schema) -> QueryLineage`: the column lineage of one query.
+
+Built on sqlglot: the query is parsed, qualified with `sqlglot.optimizer.qualify` against
+the upstream `schema` (which expands `select *`, qualifies every column and resolves
+positional `group by`), and each output column is traced with `sqlglot.lineage` through
+CTEs, subqueries, joins and unions to the relations the query reads. The columns a query
+*uses* outside its projection (filters, join conditions, `group by`, window partitions)
+are traced the same way, with `sqlglot.lineage.to_node` from the scope that uses them.
+
+`schema` maps relation names (`schema.table`, as the SQL names them) to their column
+names; relations missing from it are read without one (a `*` from them stays `*`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.lineage import Node, lineage, to_node
+from sqlglot.optimizer.qualify import qualify
+from sqlglot.optimizer.scope import Scope, build_scope, find_all_in_scope
+from sqlglot.schema import MappingSchema
+
+from steward.lineage.model import WHOLE, ColumnLineage, ColumnRef, ColumnUse, QueryLineage
+from steward.sql.analyze import DIALECT, relation_of
+
+Schema = Mapping[str, Iterable[str]]
+
+
+class LineageError(Exception):
+    """The query cannot be analysed (it does not parse, or is not a query)."""
+
+
+def mapping_schema(schema: Schema) -> tuple[MappingSchema, list[str]]:
+    """A sqlglot schema of `schema`'s relations. sqlglot wants one nesting depth: names
+    of another depth (`catalog.schema.table` among `schema.table`) are left out."""
+    depths = Counter(len(name.split(".")) for name in schema)
+    depth = depths.most_common(1)[0][0] if depths else 2
+    nested: dict[str, object] = {}
+    left_out = []
+    for name, columns in schema.items():
+        parts = name.lower().split(".")
+        if len(parts) != depth:
+            left_out.append(name)
+            continue
+        level = nested
+        for part in parts[:-1]:
+            level = level.setdefault(part, {})  # type: ignore[assignment]
+        level[parts[-1]] = {c.lower(): "UNKNOWN" for c in columns}
+    return MappingSchema(nested, dialect=DIALECT), left_out
+
+
+def _relation(table: exp.Table) -> str | None:
+    relation = relation_of(table)
+    if relation is None:
+        return None
+    return relation.path or relation.qualified
+
+
+def _unaliased(expression: exp.Expr) -> exp.Expr:
+    return expression.this if isinstance(expression, exp.Alias) else expression
+
+
+def _leaves(node: Node) -> Iterator[Node]:
+    for item in node.walk():
+        if not item.downstream:
+            yield item
+
+
+def _leaf_ref(leaf: Node) -> ColumnRef | None:
+    """The relation column a lineage leaf stands for; None for a leaf with no input
+    (a constant, `count(*)`), and a ref with relation "" when it could not be resolved."""
+    if isinstance(leaf.expression, exp.Table):
+        relation = _relation(leaf.expression)
+        if relation is None:  # a table function: its columns come from its arguments
+            return None
+        column = leaf.name.split(".")[-1]
+        return ColumnRef(relation, WHOLE if column == "*" else column)
+    if isinstance(leaf.expression, exp.Placeholder):
+        return ColumnRef("", leaf.name.split(".")[-1])
+    return None
+
+
+def _transform(root: Node, sources: list[ColumnRef], name: str) -> str:
+    expressions = [_unaliased(n.expression) for n in root.walk()
+                   if not isinstance(n.expression, (exp.Table, exp.Placeholder))]
+    if any(e.find(exp.Window) for e in expressions):
+        return "window"
+    if any(e.find(exp.AggFunc) for e in expressions):
+        return "aggregate"
+    if not sources:
+        return "constant"
+    if all(isinstance(e, (exp.Column, exp.Star)) for e in expressions):
+        if len(sources) == 1 and sources[0].column not in (name, WHOLE):
+            return "rename"
+        return "identity"
+    return "expression"
+
+
+def _data_type(root: Node) -> str | None:
+    """The type a column is cast to, following it through CTEs and subqueries."""
+    node: Node | None = root
+    while node is not None:
+        inner = _unaliased(node.expression)
+        if isinstance(inner, (exp.Cast, exp.TryCast)) and isinstance(inner.to, exp.DataType):
+            return inner.to.sql(DIALECT).lower()
+        if not isinstance(inner, exp.Column) or len(node.downstream) != 1:
+            return None
+        node = node.downstream[0]
+    return None
+
+
+def _column(name: str, root: Node) -> ColumnLineage:
+    sources: list[ColumnRef] = []
+    unresolved: list[str] = []
+    for leaf in _leaves(root):
+        ref = _leaf_ref(leaf)
+        if ref is None:
+            continue
+        if ref.node == "":
+            unresolved.append(ref.column)
+        elif ref not in sources:
+            sources.append(ref)
+    selected = root.expression
+    definition = tuple(
+        _unaliased(n.expression).sql(DIALECT) for n in root.walk() if n.downstream
+    ) or (_unaliased(selected).sql(DIALECT),)
+    note = None
+    if unresolved:
+        note = (f"cannot tell which input {', '.join(f'`{c}`' for c in sorted(set(unresolved)))}"
+                " comes from (an upstream schema is unknown)")
+    transform = "unknown" if name == WHOLE else _transform(root, sources, name)
+    return ColumnLineage(
+        name=name,
+        sources=tuple(sources),
+        transform=transform,
+        expression=_unaliased(selected).sql(DIALECT) if isinstance(selected, exp.Expression)
+        else "",
+        data_type=_data_type(root),
+        resolved=not unresolved and name != WHOLE,
+        note=note,
+        definition=definition,
+    )
+
+
+# ---- uses: columns in filters, joins, group by and window partitions -------------------
+def _clauses(select: exp.Select) -> Iterator[tuple[str, exp.Expr]]:
+    for key in ("where", "having", "qualify"):
+        if select.args.get(key) is not None:
+            yield "filter", select.args[key]
+    for join in select.args.get("joins") or ():
+        if join.args.get("on") is not None:
+            yield "join", join.args["on"]
+        for using in join.args.get("using") or ():
+            yield "join", using
+    if select.args.get("group") is not None:
+        yield "group_by", select.args["group"]
+    windows = list(find_all_in_scope(select, exp.Window))
+    for window in windows:
+        for partition in window.args.get("partition_by") or ():
+            yield "window", partition
+
+
+def _trace_column(column: exp.Column, scope: Scope, schema: MappingSchema) -> list[ColumnRef]:
+    table = column.table
+    source = scope.sources.get(table)
+    if source is None and not table:
+        named = [s for name, s in scope.sources.items() if name]
+        source = named[0] if len(named) == 1 else None
+    if isinstance(source, exp.Table):
+        relation = _relation(source)
+        return [ColumnRef(relation, column.name)] if relation else []
+    if isinstance(source, Scope):
+        selectable = source.expression
+        if isinstance(selectable, exp.Query) and not selectable.is_star and (
+            column.name not in selectable.named_selects
+        ):
+            return [ColumnRef("", column.name)]
+        node = to_node(column.name, scope=source, dialect=DIALECT, schema=schema)
+        refs = [_leaf_ref(leaf) for leaf in _leaves(node)]
+        return [ref for ref in refs if ref is not None]
+    return [ColumnRef("", column.name)]
+
+
+def _uses(root: Scope, schema: MappingSchema) -> tuple[list[ColumnUse], list[str]]:
+    uses: list[ColumnUse] = []
+    unresolved: list[str] = []
+    for scope in root.traverse():
+        if not isinstance(scope.expression, exp.Select):
+            continue
+        for kind, clause in _clauses(scope.expression):
+            columns = [clause] if isinstance(clause, exp.Column) else list(
+                find_all_in_scope(clause, exp.Column))
+            for column in columns:
+                for ref in _trace_column(column, scope, schema):
+                    if ref.node == "":
+                        unresolved.append(ref.column)
+                        continue
+                    use = ColumnUse(ref, kind)
+                    if use not in uses:
+                        uses.append(use)
+    return uses, unresolved
+
+
+# ---- the query ---------------------------------------------------------------------------
+def qualified(sql: str | exp.Expr, schema: MappingSchema) -> exp.Expr:
+    """`sql` parsed (Spark) and qualified against `schema`; a `LineageError` if it can't."""
+    try:
+        expression = sqlglot.parse_one(sql, read=DIALECT) if isinstance(sql, str) else sql
+    except sqlglot.errors.SqlglotError as exc:
+        raise LineageError(f"does not parse: {str(exc).splitlines()[0]}") from None
+    if not isinstance(expression, exp.Query):
+        raise LineageError(f"is not a query ({type(expression).__name__})")
+    try:
+        return qualify(expression.copy(), dialect=DIALECT, schema=schema,
+                       validate_qualify_columns=False, identify=False)
+    except sqlglot.errors.SqlglotError:
+        pass
+    # Without an upstream schema, a name that is both an input column and an output alias
+    # is ambiguous to alias expansion; Spark resolves it to the input column, so do we.
+    try:
+        return qualify(expression, dialect=DIALECT, schema=schema,
+                       validate_qualify_columns=False, identify=False,
+                       expand_alias_refs=False)
+    except sqlglot.errors.SqlglotError as exc:
+        raise LineageError(f"cannot be qualified: {str(exc).splitlines()[0]}") from None
+
+
+def query_lineage(sql: str | exp.Expr, schema: Schema | None = None) -> QueryLineage:
+    """The lineage of every output column of `sql` and the columns it uses; a
+    `LineageError` when the query cannot be analysed at all."""
+    sqlglot_schema, left_out = mapping_schema(schema or {})
+    expression = qualified(sql, sqlglot_schema)
+    scope = build_scope(expression)
+    if scope is None:
+        raise LineageError("has no query scope")
+    try:
+        roots = lineage(None, expression, sqlglot_schema, dialect=DIALECT, scope=scope)
+    except (sqlglot.errors.SqlglotError, ValueError, KeyError) as exc:
+        raise LineageError(f"cannot be traced: {str(exc).splitlines()[0]}") from None
+    columns = tuple(_column(name, root) for name, root in roots.items())
+    uses, unresolved = _uses(scope, sqlglot_schema)
+    problems = [f"left out of the schema (another nesting depth): {name}" for name in left_out]
+    problems.extend(c.note for c in columns if c.note)
+    for column in columns:
+        if column.name == WHOLE:
+            inputs = ", ".join(sorted({r.node for r in column.sources})) or "its input"
+            problems.append(f"a `*` could not be expanded (from {inputs}, whose columns or "
+                            "struct fields are unknown): the columns listed are not all")
+    if unresolved:
+        names = ", ".join(f"`{c}`" for c in sorted(set(unresolved)))
+        problems.append(f"cannot tell which input {names} (used in a filter, join, group by "
+                        "or window) comes from")
+    return QueryLineage(
+        columns=columns,
+        uses=tuple(sorted(uses)),
+        complete=all(c.name != WHOLE for c in columns),
+        problems=tuple(problems),
+    )
