@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from steward.build.context import RunContext
-from steward.build.runner import TeamRun, build_teams, teams_in_order
 from steward.data.delivery import deliver
+from steward.teambuild.context import RunContext
+from steward.teambuild.runner import TeamRun, build_teams, teams_in_order
 
 __all__ = ["build_all", "content_hash", "deliver", "rows", "scalar", "spark", "tables_of"]
 

@@ -20,12 +20,15 @@ def test_owners_write_only_their_namespaces() -> None:
         assert team == grant.principal, grant
         assert layer in ("bronze", "silver", "gold", "ops", "landing")
     assert {g.securable for g in writes if g.principal == "commercial_analytics"} == {
-        "gridunion.gold_commercial_analytics", "gridunion.landing_commercial_analytics"}
+        "gridunion.gold_commercial_analytics",
+        "gridunion.landing_commercial_analytics",
+    }
 
 
 def test_every_team_reads_every_public_product_and_nothing_private() -> None:
-    selects = {(g.securable, g.principal) for g in grants(PROJECT, "prod")
-               if g.securable_type == "TABLE"}
+    selects = {
+        (g.securable, g.principal) for g in grants(PROJECT, "prod") if g.securable_type == "TABLE"
+    }
     for team in TEAMS:
         if team != "platform":
             assert ("gridunion.silver_platform.readings", team) in selects
@@ -34,12 +37,15 @@ def test_every_team_reads_every_public_product_and_nothing_private() -> None:
 
 
 def test_every_team_uses_the_catalog_of_its_environment() -> None:
-    catalogs = {(g.securable, g.principal) for g in grants(PROJECT, "dev")
-                if g.securable_type == "CATALOG"}
+    catalogs = {
+        (g.securable, g.principal) for g in grants(PROJECT, "dev") if g.securable_type == "CATALOG"
+    }
     assert catalogs == {("gridunion_dev", team) for team in TEAMS}
     text = render_grants(PROJECT, "dev")
-    assert "GRANT USE SCHEMA, CREATE TABLE, MODIFY, SELECT ON SCHEMA " \
-           "gridunion_dev.dev_silver_electra TO `electra`;" in text
+    assert (
+        "GRANT USE SCHEMA, CREATE TABLE, MODIFY, SELECT ON SCHEMA "
+        "gridunion_dev.dev_silver_electra TO `electra`;" in text
+    )
     assert "GRANT SELECT ON TABLE gridunion_dev.dev_silver_electra.readings TO `platform`;" in text
 
 

@@ -20,22 +20,35 @@ def by(team: str) -> str:
 
 
 def test_clean_history_has_no_findings() -> None:
-    report = judge([commit("silver_platform.readings", 0, by("platform")),
-                    commit("gold_commercial_analytics.daily", 3, by("commercial_analytics"))],
-                   OWNERS, "prod")
+    report = judge(
+        [
+            commit("silver_platform.readings", 0, by("platform")),
+            commit("gold_commercial_analytics.daily", 3, by("commercial_analytics")),
+        ],
+        OWNERS,
+        "prod",
+    )
     assert report.findings == () and report.exit_code == 0
     assert (report.tables, report.commits) == (2, 2)
 
 
 def test_a_commit_without_metadata_or_by_another_team_is_a_finding() -> None:
-    report = judge([commit("silver_platform.readings", 0, by("platform")),
-                    commit("silver_platform.readings", 1, None),
-                    commit("silver_platform.readings", 2, by("commercial_analytics")),
-                    commit("silver_platform.readings", 3, '{"team": "platform"}')],
-                   OWNERS, "prod")
+    report = judge(
+        [
+            commit("silver_platform.readings", 0, by("platform")),
+            commit("silver_platform.readings", 1, None),
+            commit("silver_platform.readings", 2, by("commercial_analytics")),
+            commit("silver_platform.readings", 3, '{"team": "platform"}'),
+        ],
+        OWNERS,
+        "prod",
+    )
     assert report.exit_code == 1
     assert [(f.version, f.writer) for f in report.findings] == [
-        (1, None), (2, "commercial_analytics"), (3, None)]
+        (1, None),
+        (2, "commercial_analytics"),
+        (3, None),
+    ]
     assert "does not own it" in report.findings[1].problem
     assert report.as_dict()["summary"]["findings"] == 3
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from steward.build.context import RunContext
-from steward.build.order import build_order, team_graph
 from steward.cli.main import main
 from steward.errors import UserError
+from steward.teambuild.context import RunContext
+from steward.teambuild.order import build_order, team_graph
 
 from .conftest import PROJECT_DIR
 

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from steward.build.context import RunContext
-from steward.build.history import NodeState, load_states, record
-from steward.build.upstream import check_upstream, describe, upstream_products
+from steward.teambuild.context import RunContext
+from steward.teambuild.history import NodeState, load_states, record
+from steward.teambuild.upstream import check_upstream, describe, upstream_products
 
 from .conftest import PROJECT_DIR
 

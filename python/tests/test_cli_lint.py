@@ -47,24 +47,36 @@ def test_json_format(capsys: pytest.CaptureFixture[str]) -> None:
     document = json.loads(out)
     assert set(document) == {"findings", "summary"}
     first = document["findings"][0]
-    assert list(first) == ["rule", "severity", "path", "line", "column", "model", "team",
-                           "message"]
+    assert list(first) == ["rule", "severity", "path", "line", "column", "model", "team", "message"]
     assert document["summary"]["errors"] >= 10
 
 
 def test_github_format(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["--project-dir", str(FIXTURES / "violations"), "--format", "github"],
-                       capsys)
+    code, out, _ = run(
+        ["--project-dir", str(FIXTURES / "violations"), "--format", "github"], capsys
+    )
     assert code == 1
     line = next(x for x in out.splitlines() if "title=WRT001" in x)
-    assert line.startswith("::error file=models/gold/commercial_analytics/"
-                           "gold_commercial_analytics__raw_fr.sql,line=1,col=34,title=WRT001::")
+    assert line.startswith(
+        "::error file=models/gold/commercial_analytics/"
+        "gold_commercial_analytics__raw_fr.sql,line=1,col=34,title=WRT001::"
+    )
 
 
 def test_team_and_path_filters(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out_file = tmp_path / "out.json"
-    code, _, _ = run([str(FIXTURES / "violations"), "--team", "platform", "--format", "json",
-                      "--output", str(out_file)], capsys)
+    code, _, _ = run(
+        [
+            str(FIXTURES / "violations"),
+            "--team",
+            "platform",
+            "--format",
+            "json",
+            "--output",
+            str(out_file),
+        ],
+        capsys,
+    )
     findings = json.loads(out_file.read_text())["findings"]
     assert code == 1
     assert findings and {f["team"] for f in findings} == {"platform"}
@@ -112,8 +124,12 @@ def test_without_registry_one_note_and_the_rest_runs(
 
 
 def _git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
-                   cwd=root, check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
 
 
 def test_changed_since_equals_full_run_restricted(
@@ -126,11 +142,17 @@ def test_changed_since_equals_full_run_restricted(
     _git(root, "commit", "-q", "-m", "base")
     # the change: platform's silver readings becomes private, and its SQL names a table
     yml = root / "models" / "silver" / "platform" / "_models.yml"
-    yml.write_text(yml.read_text().replace("access: public\n      contract", "access: private\n"
-                                           "      contract", 1))
+    yml.write_text(
+        yml.read_text().replace(
+            "access: public\n      contract", "access: private\n      contract", 1
+        )
+    )
     model = root / "models" / "silver" / "platform" / "silver_platform__readings.sql"
-    model.write_text(model.read_text().replace("left join meters", "left join legacy.meters "
-                                               "as lm on 1 = 1\nleft join meters"))
+    model.write_text(
+        model.read_text().replace(
+            "left join meters", "left join legacy.meters as lm on 1 = 1\nleft join meters"
+        )
+    )
     code, out, _ = run([str(root), "--changed-since", "HEAD", "--format", "json"], capsys)
     changed = json.loads(out)
 
@@ -164,15 +186,20 @@ def test_changed_since_on_a_generated_project(tmp_path: Path, layer: str) -> Non
     _git(root, "init", "-q", "-b", "main")
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "base")
-    model = next(m for m in bench.models
-                 if m.layer == layer and (m.public or layer == "bronze"))
+    model = next(m for m in bench.models if m.layer == layer and (m.public or layer == "bronze"))
     path = root / model.path
     # the change: a hard-coded read, and (for silver and gold) the model turns private
-    path.write_text(path.read_text().replace(
-        "select", "select (select max(x) from legacy.meters) as legacy_x,", 1))
+    path.write_text(
+        path.read_text().replace(
+            "select", "select (select max(x) from legacy.meters) as legacy_x,", 1
+        )
+    )
     yml = path.parent / f"_{model.team}__models.yml"
-    yml.write_text(yml.read_text().replace(f"- name: {model.name}\n", f"- name: {model.name}"
-                                           "\n    config: {access: private}\n", 1))
+    yml.write_text(
+        yml.read_text().replace(
+            f"- name: {model.name}\n", f"- name: {model.name}\n    config: {{access: private}}\n", 1
+        )
+    )
     project = load_project(root)
     files = changed_files(root, "HEAD")
     fast, area = changed_context(project, files, jobs=1)
@@ -226,9 +253,14 @@ def test_changed_since_any_single_file_equals_full_run(tmp_path: Path, fixture: 
     project = load_project(root)
     ctx = build_context(project, jobs=1)
     full = lint(project, context=ctx, today=dt.date(2026, 6, 1))
-    changed = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
-                     if p.is_file() and ".git" not in p.parts
-                     and p.suffix in (".sql", ".yml") and "platform" in p.parts)
+    changed = sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file()
+        and ".git" not in p.parts
+        and p.suffix in (".sql", ".yml")
+        and "platform" in p.parts
+    )
     assert len(changed) >= 4
     for rel in changed:
         area = scope_of(ctx, [rel])

@@ -25,14 +25,6 @@ from typing import Any
 
 import pytest
 
-from steward.build.context import RunContext, environment
-from steward.build.runner import (
-    TeamRun,
-    build_teams,
-    invoke_dbt,
-    parse_manifest,
-    teams_in_order,
-)
 from steward.data import GenerationConfig, generate
 from steward.errors import UserError
 from steward.lakehouse import jars
@@ -41,6 +33,14 @@ from steward.lakehouse.thrift import (
     check_server,
     free_port,
     running_thrift_server,
+)
+from steward.teambuild.context import RunContext, environment
+from steward.teambuild.runner import (
+    TeamRun,
+    build_teams,
+    invoke_dbt,
+    parse_manifest,
+    teams_in_order,
 )
 
 from .spark_support import deliver
@@ -88,12 +88,12 @@ class ClusterRun:
 def forget_history(context: RunContext) -> None:
     """A new server is a new, empty cluster: forget what earlier runs recorded for `env`.
 
-    steward.build.history keeps a cluster run's history in the project's target folder,
+    steward.teambuild.history keeps a cluster run's history in the project's target folder,
     not on the server; a failed earlier run of this module would otherwise make this run
     skip models whose upstream "last build ended in error".
     """
     try:
-        from steward.build import history
+        from steward.teambuild import history
     except ImportError:  # no run history in this version of steward
         return
     shutil.rmtree(history.history_dir(context), ignore_errors=True)

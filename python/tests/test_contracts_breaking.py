@@ -60,10 +60,17 @@ group by meter_id
 
 
 def contract(**changes: object) -> str:
-    values: dict[str, object] = {"version": "1.0.0", "status": "active", "custom": "",
-                                 "kwh": "kwh", "kwh_type": "decimal(18,6)",
-                                 "flag_required": "true", "extra": "", "volume_min": 1000,
-                                 "latency": 2}
+    values: dict[str, object] = {
+        "version": "1.0.0",
+        "status": "active",
+        "custom": "",
+        "kwh": "kwh",
+        "kwh_type": "decimal(18,6)",
+        "flag_required": "true",
+        "extra": "",
+        "volume_min": 1000,
+        "latency": 2,
+    }
     values.update(changes)
     return CONTRACT.format(**values)
 
@@ -105,13 +112,13 @@ sources:
           - {name: kwh}
           - {name: quality_flag}
 """,
-    "models/bronze/platform/bronze_platform__readings.sql":
-        "select meter_id, interval_start_utc, kwh, quality_flag\n"
-        "from {{ source('landing_platform', 'readings') }}\n",
+    "models/bronze/platform/bronze_platform__readings.sql": "select meter_id, interval_start_utc, kwh, quality_flag\n"
+    "from {{ source('landing_platform', 'readings') }}\n",
     "models/silver/platform/silver_platform__readings.sql": readings_sql(),
     "contracts/platform/silver_platform__readings.yaml": contract(),
-    "models/gold/commercial_analytics/gold_commercial_analytics__consumption.sql":
-        CONSUMER_SQL.format(kwh="kwh", pin=""),
+    "models/gold/commercial_analytics/gold_commercial_analytics__consumption.sql": CONSUMER_SQL.format(
+        kwh="kwh", pin=""
+    ),
     "models/gold/commercial_analytics/_exposures.yml": """\
 version: 2
 exposures:
@@ -160,8 +167,7 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def breaking(root: Path, capsys: pytest.CaptureFixture[str], base: str = "HEAD"
-             ) -> tuple[int, str]:
+def breaking(root: Path, capsys: pytest.CaptureFixture[str], base: str = "HEAD") -> tuple[int, str]:
     capsys.readouterr()
     code = main(["contracts", "breaking", "--base", base, "--project-dir", str(root)])
     return code, capsys.readouterr().out
@@ -182,51 +188,87 @@ CONSUMER_PATH = "models/gold/commercial_analytics/gold_commercial_analytics__con
 
 CASES: dict[str, Case] = {
     "column_removed": Case(
-        {CONTRACT_PATH: contract().replace(
-            "      - {name: quality_flag, logicalType: string, physicalType: string, "
-            "description: The flag.,\n         required: true}\n", ""),
-         SQL_PATH: readings_sql().replace(",\n    quality_flag", "")},
-        True, "`quality_flag` removed", breaks_consumer=False),
+        {
+            CONTRACT_PATH: contract().replace(
+                "      - {name: quality_flag, logicalType: string, physicalType: string, "
+                "description: The flag.,\n         required: true}\n",
+                "",
+            ),
+            SQL_PATH: readings_sql().replace(",\n    quality_flag", ""),
+        },
+        True,
+        "`quality_flag` removed",
+        breaks_consumer=False,
+    ),
     "column_renamed": Case(
-        {CONTRACT_PATH: contract(kwh="energy_kwh"), SQL_PATH: readings_sql(kwh="energy_kwh"),
-         CONSUMER_PATH: CONSUMER_SQL.format(kwh="energy_kwh", pin="")},
-        True, "`kwh` renamed to `energy_kwh`"),
+        {
+            CONTRACT_PATH: contract(kwh="energy_kwh"),
+            SQL_PATH: readings_sql(kwh="energy_kwh"),
+            CONSUMER_PATH: CONSUMER_SQL.format(kwh="energy_kwh", pin=""),
+        },
+        True,
+        "`kwh` renamed to `energy_kwh`",
+    ),
     "type_narrowed": Case(
-        {CONTRACT_PATH: contract(kwh_type="decimal(10,2)"),
-         SQL_PATH: readings_sql(kwh_type="decimal(10, 2)")},
-        True, "`kwh` narrowed: decimal(18,6) -> decimal(10,2)"),
+        {
+            CONTRACT_PATH: contract(kwh_type="decimal(10,2)"),
+            SQL_PATH: readings_sql(kwh_type="decimal(10, 2)"),
+        },
+        True,
+        "`kwh` narrowed: decimal(18,6) -> decimal(10,2)",
+    ),
     "type_changed": Case(
         {CONTRACT_PATH: contract(kwh_type="double"), SQL_PATH: readings_sql(kwh_type="double")},
-        True, "`kwh` changed: decimal(18,6) -> double"),
+        True,
+        "`kwh` changed: decimal(18,6) -> double",
+    ),
     "nullable_where_it_was_not_null": Case(
-        {CONTRACT_PATH: contract(flag_required="false")}, True, "`quality_flag` may now be NULL",
-        breaks_consumer=False),
+        {CONTRACT_PATH: contract(flag_required="false")},
+        True,
+        "`quality_flag` may now be NULL",
+        breaks_consumer=False,
+    ),
     "key_changed": Case(
-        {CONTRACT_PATH: contract().replace(
-            "description: Start., primaryKey: true, primaryKeyPosition: 2",
-            "description: Start.")},
-        True, "primary key (meter_id, interval_start_utc) -> (meter_id)"),
+        {
+            CONTRACT_PATH: contract().replace(
+                "description: Start., primaryKey: true, primaryKeyPosition: 2",
+                "description: Start.",
+            )
+        },
+        True,
+        "primary key (meter_id, interval_start_utc) -> (meter_id)",
+    ),
     "sla_latency_weakened": Case(
-        {CONTRACT_PATH: contract(latency=3)}, True, "latency 2 day -> 3 day"),
+        {CONTRACT_PATH: contract(latency=3)}, True, "latency 2 day -> 3 day"
+    ),
     "sla_volume_weakened": Case(
-        {CONTRACT_PATH: contract(volume_min=10)}, True, "volume minimum 1000 -> 10"),
+        {CONTRACT_PATH: contract(volume_min=10)}, True, "volume minimum 1000 -> 10"
+    ),
     "sql_no_longer_produces_a_contracted_column": Case(
         {SQL_PATH: readings_sql().replace(",\n    quality_flag", "")},
-        True, "does not produce `quality_flag`", breaks_consumer=False),
+        True,
+        "does not produce `quality_flag`",
+        breaks_consumer=False,
+    ),
     "column_added": Case(
-        {CONTRACT_PATH: contract(extra="      - {name: source, logicalType: string, "
-                                       "physicalType: string, description: Where.}\n"),
-         SQL_PATH: readings_sql(extra=",\n    'de' as source")},
-        False),
+        {
+            CONTRACT_PATH: contract(
+                extra="      - {name: source, logicalType: string, "
+                "physicalType: string, description: Where.}\n"
+            ),
+            SQL_PATH: readings_sql(extra=",\n    'de' as source"),
+        },
+        False,
+    ),
     "sla_tightened": Case({CONTRACT_PATH: contract(latency=1, volume_min=2000)}, False),
     "contract_removed_unpublishes_the_model": Case(
-        {CONTRACT_PATH: None}, True, "is no longer a contracted public model"),
+        {CONTRACT_PATH: None}, True, "is no longer a contracted public model"
+    ),
 }
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_change_against_base(repo: Path, capsys: pytest.CaptureFixture[str], name: str
-                             ) -> None:
+def test_change_against_base(repo: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
     case = CASES[name]
     write(repo, case.files)
     if case.files.get(CONTRACT_PATH, "") is not None:
@@ -256,8 +298,18 @@ def test_markdown_for_the_pull_request(repo: Path, capsys: pytest.CaptureFixture
     write(repo, CASES["column_renamed"].files)
     generate(repo)
     capsys.readouterr()
-    code = main(["contracts", "breaking", "--base", "HEAD", "--project-dir", str(repo),
-                 "--format", "markdown"])
+    code = main(
+        [
+            "contracts",
+            "breaking",
+            "--base",
+            "HEAD",
+            "--project-dir",
+            str(repo),
+            "--format",
+            "markdown",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 1
     assert "**breaking** `silver_platform__readings` v1" in out
@@ -273,19 +325,26 @@ V2_SQL = "models/silver/platform/silver_platform__readings_v2.sql"
 
 
 def deprecated_v1(date: str) -> str:
-    return contract(status="deprecated", custom="customProperties:\n  - {property: "
-                    f"deprecationDate, value: \"{date}\"}}\n")
+    return contract(
+        status="deprecated",
+        custom=f'customProperties:\n  - {{property: deprecationDate, value: "{date}"}}\n',
+    )
 
 
 def publish_v2(repo: Path, date: str, pin: str) -> None:
     """v1 kept (deprecated, with a date) beside v2, which renames kwh to energy_kwh."""
-    write(repo, {
-        CONTRACT_PATH: None, SQL_PATH: None,
-        V1_CONTRACT: deprecated_v1(date), V1_SQL: readings_sql(),
-        V2_CONTRACT: contract(version="2.0.0", kwh="energy_kwh"),
-        V2_SQL: readings_sql(kwh="energy_kwh"),
-        CONSUMER_PATH: CONSUMER_SQL.format(kwh="kwh", pin=pin),
-    })
+    write(
+        repo,
+        {
+            CONTRACT_PATH: None,
+            SQL_PATH: None,
+            V1_CONTRACT: deprecated_v1(date),
+            V1_SQL: readings_sql(),
+            V2_CONTRACT: contract(version="2.0.0", kwh="energy_kwh"),
+            V2_SQL: readings_sql(kwh="energy_kwh"),
+            CONSUMER_PATH: CONSUMER_SQL.format(kwh="kwh", pin=pin),
+        },
+    )
     generate(repo)
 
 
@@ -293,18 +352,21 @@ Step = Callable[[Path], None]
 
 
 def test_v2_beside_v1_with_the_consumer_pinned_is_not_breaking(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     publish_v2(repo, "2099-12-31", ", v=1")
     code, out = breaking(repo, capsys)
     assert code == 0, out
-    generated = (repo / "models/silver/platform/silver_platform__readings.contract.yml"
-                 ).read_text(encoding="utf-8")
+    generated = (repo / "models/silver/platform/silver_platform__readings.contract.yml").read_text(
+        encoding="utf-8"
+    )
     assert "latest_version: 2" in generated and "deprecation_date: 2099-12-31" in generated
     assert "pinned: true" in generated  # the consumer of v1, in v1's meta
 
 
 def test_v2_becoming_latest_breaks_consumers_that_follow_the_latest(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     publish_v2(repo, "2099-12-31", "")
     code, out = breaking(repo, capsys)
     assert code == 1
@@ -313,7 +375,8 @@ def test_v2_becoming_latest_breaks_consumers_that_follow_the_latest(
 
 
 def test_consumers_move_at_their_pace_then_v1_goes_after_its_date(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     publish_v2(repo, "2026-01-31", ", v=1")
     commit(repo, "v2 beside v1; the consumer pins v1")
     # the consumer moves to v2 when it is ready
@@ -329,11 +392,18 @@ def test_consumers_move_at_their_pace_then_v1_goes_after_its_date(
 
 
 def test_v1_removed_before_its_date_is_breaking(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     publish_v2(repo, "2099-12-31", ", v=1")
     commit(repo, "v2 beside v1")
-    write(repo, {V1_CONTRACT: None, V1_SQL: None,
-                 CONSUMER_PATH: CONSUMER_SQL.format(kwh="energy_kwh", pin="")})
+    write(
+        repo,
+        {
+            V1_CONTRACT: None,
+            V1_SQL: None,
+            CONSUMER_PATH: CONSUMER_SQL.format(kwh="energy_kwh", pin=""),
+        },
+    )
     generate(repo)
     code, out = breaking(repo, capsys)
     assert code == 1
@@ -341,7 +411,8 @@ def test_v1_removed_before_its_date_is_breaking(
 
 
 def test_v1_removed_while_a_consumer_still_pins_it_is_breaking(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     publish_v2(repo, "2026-01-31", ", v=1")
     commit(repo, "v2 beside v1")
     write(repo, {V1_CONTRACT: None, V1_SQL: None})
@@ -352,7 +423,8 @@ def test_v1_removed_while_a_consumer_still_pins_it_is_breaking(
 
 
 def test_breaking_change_in_place_says_how_to_version_it(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(repo, CASES["column_renamed"].files)
     generate(repo)
     code, out = breaking(repo, capsys)
@@ -361,5 +433,4 @@ def test_breaking_change_in_place_says_how_to_version_it(
 
 
 def test_bad_base_is_exit_2(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["contracts", "breaking", "--base", "no-such-ref", "--project-dir",
-                 str(repo)]) == 2
+    assert main(["contracts", "breaking", "--base", "no-such-ref", "--project-dir", str(repo)]) == 2

@@ -51,17 +51,34 @@ def dbt_parse(work: Path) -> dict[str, Any]:
     profiles.mkdir(exist_ok=True)
     (profiles / "profiles.yml").write_text(PROFILE)
     done = subprocess.run(
-        [sys.executable, "-m", "dbt.cli.main", "parse", "--project-dir", str(work),
-         "--profiles-dir", str(profiles), "--no-partial-parse"],
-        capture_output=True, text=True, cwd=work, check=False, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "dbt.cli.main",
+            "parse",
+            "--project-dir",
+            str(work),
+            "--profiles-dir",
+            str(profiles),
+            "--no-partial-parse",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        check=False,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "[WARNING]" not in done.stdout, done.stdout[-4000:]
     return dict(json.loads((work / "target" / "manifest.json").read_text()))
 
 
 def data_tests_on(manifest: dict[str, Any], unique_id: str) -> set[str]:
-    return {node["test_metadata"]["name"] for node in manifest["nodes"].values()
-            if node["resource_type"] == "test" and unique_id in node["depends_on"]["nodes"]}
+    return {
+        node["test_metadata"]["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test" and unique_id in node["depends_on"]["nodes"]
+    }
 
 
 def test_reference_platform_contracts_parse_and_are_enforced(tmp_path: Path) -> None:
@@ -73,38 +90,54 @@ def test_reference_platform_contracts_parse_and_are_enforced(tmp_path: Path) -> 
         assert node["access"] == "public", name
         assert all(c["data_type"] for c in node["columns"].values()), name
         assert node["config"]["meta"]["contract"]["path"] == (
-            f"contracts/{node['group']}/{name}.yaml")
+            f"contracts/{node['group']}/{name}.yaml"
+        )
     readings = f"model.gridunion.{READINGS}"
-    assert data_tests_on(manifest, readings) >= {"unique_key", "accepted_values", "values_between",
-                                            "rows_per_load", "freshness_within"}
+    assert data_tests_on(manifest, readings) >= {
+        "unique_key",
+        "accepted_values",
+        "values_between",
+        "rows_per_load",
+        "freshness_within",
+    }
     assert "relationships" in data_tests_on(manifest, "model.gridunion.silver_platform__meters")
     # the freshness test reads its reference time from the var STEWARD_AS_OF sets
     assert manifest["metadata"]["project_name"] == "gridunion"
 
 
 def test_versioned_model_parses_with_v1_deprecated_beside_v2(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     work = copy_project(tmp_path)
     contract = (CONTRACTS / f"{READINGS}.yaml").read_text(encoding="utf-8")
     (work / "contracts/platform" / f"{READINGS}.yaml").unlink()
-    (work / "contracts/platform" / f"{READINGS}.v1.yaml").write_text(contract.replace(
-        "status: active",
-        "status: deprecated\ncustomProperties:\n  - {property: deprecationDate, "
-        "value: \"2099-12-31\"}"))
+    (work / "contracts/platform" / f"{READINGS}.v1.yaml").write_text(
+        contract.replace(
+            "status: active",
+            "status: deprecated\ncustomProperties:\n  - {property: deprecationDate, "
+            'value: "2099-12-31"}',
+        )
+    )
     (work / "contracts/platform" / f"{READINGS}.v2.yaml").write_text(
-        contract.replace("version: 1.0.0", "version: 2.0.0")
-        .replace("- name: source_system", "- name: source"))
+        contract.replace("version: 1.0.0", "version: 2.0.0").replace(
+            "- name: source_system", "- name: source"
+        )
+    )
     sql = (work / MODELS / f"{READINGS}.sql").read_text(encoding="utf-8")
     (work / MODELS / f"{READINGS}.sql").unlink()
     (work / MODELS / f"{READINGS}_v1.sql").write_text(sql)
-    (work / MODELS / f"{READINGS}_v2.sql").write_text(
-        sql.replace("as source_system", "as source"))
+    (work / MODELS / f"{READINGS}_v2.sql").write_text(sql.replace("as source_system", "as source"))
     consumer = work / CONSUMER
-    consumer.write_text(consumer.read_text().replace(
-        "ref('silver_platform__readings')", "ref('silver_platform__readings', v=1)"))
+    consumer.write_text(
+        consumer.read_text().replace(
+            "ref('silver_platform__readings')", "ref('silver_platform__readings', v=1)"
+        )
+    )
     assert main(["contracts", "generate", "--project-dir", str(work)]) == 0
-    assert main(["lint", str(work), "--select", "CON001", "--select", "CON002",
-                 "--select", "CON003"]) == 0
+    assert (
+        main(["lint", str(work), "--select", "CON001", "--select", "CON002", "--select", "CON003"])
+        == 0
+    )
 
     manifest = dbt_parse(work)
     v1 = manifest["nodes"][f"model.gridunion.{READINGS}.v1"]
@@ -118,13 +151,18 @@ def test_versioned_model_parses_with_v1_deprecated_beside_v2(
     pinned = manifest["nodes"]["model.gridunion.gold_commercial_analytics__daily_consumption"]
     assert v1["unique_id"] in pinned["depends_on"]["nodes"]
     following = manifest["nodes"][
-        "model.gridunion.gold_ml_forecasting__hourly_region_load_features"]
+        "model.gridunion.gold_ml_forecasting__hourly_region_load_features"
+    ]
     assert v2["unique_id"] in following["depends_on"]["nodes"]
 
     capsys.readouterr()
-    assert main(["contracts", "consumers", READINGS, "--format", "json",
-                 "--project-dir", str(work)]) == 0
+    assert (
+        main(["contracts", "consumers", READINGS, "--format", "json", "--project-dir", str(work)])
+        == 0
+    )
     models = {m["name"]: m for m in json.loads(capsys.readouterr().out)["models"]}
-    assert (models["gold_commercial_analytics__daily_consumption"]["version"],
-            models["gold_commercial_analytics__daily_consumption"]["pinned"]) == (1, True)
+    assert (
+        models["gold_commercial_analytics__daily_consumption"]["version"],
+        models["gold_commercial_analytics__daily_consumption"]["pinned"],
+    ) == (1, True)
     assert models["gold_ml_forecasting__hourly_region_load_features"]["version"] == 2

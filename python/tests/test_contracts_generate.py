@@ -26,8 +26,10 @@ schema:
   - name: silver_platform__readings
     properties:
 """
-COLUMN = ("      - {{name: {name}, logicalType: {logical}, physicalType: \"{physical}\", "
-          "description: d.{extra}}}\n")
+COLUMN = (
+    '      - {{name: {name}, logicalType: {logical}, physicalType: "{physical}", '
+    "description: d.{extra}}}\n"
+)
 
 
 def contract(*columns: tuple[str, str, str, str], tail: str = "") -> str:
@@ -40,51 +42,113 @@ def contract(*columns: tuple[str, str, str, str], tail: str = "") -> str:
 MAPPING = {
     "single_primary_key": (
         contract(("meter_id", "string", "string", ", primaryKey: true")),
-        [], {"meter_id": ["unique"]}),
+        [],
+        {"meter_id": ["unique"]},
+    ),
     "composite_primary_key": (
-        contract(("meter_id", "string", "string", ", primaryKey: true, primaryKeyPosition: 1"),
-                 ("day", "date", "date", ", primaryKey: true, primaryKeyPosition: 2")),
+        contract(
+            ("meter_id", "string", "string", ", primaryKey: true, primaryKeyPosition: 1"),
+            ("day", "date", "date", ", primaryKey: true, primaryKeyPosition: 2"),
+        ),
         [{"unique_key": {"arguments": {"columns": ["meter_id", "day"]}}}],
-        {"meter_id": [], "day": []}),
+        {"meter_id": [], "day": []},
+    ),
     "required_on_delta_is_a_constraint": (
-        contract(("kwh", "number", "decimal(18,6)", ", required: true")), [], {"kwh": []}),
-    "unique": (contract(("kwh", "number", "double", ", unique: true")), [],
-               {"kwh": ["unique"]}),
+        contract(("kwh", "number", "decimal(18,6)", ", required: true")),
+        [],
+        {"kwh": []},
+    ),
+    "unique": (contract(("kwh", "number", "double", ", unique: true")), [], {"kwh": ["unique"]}),
     "accepted_values": (
-        contract(("flag", "string", "string",
-                  ", quality: [{metric: invalidValues, arguments: {validValues: [a, b]}, "
-                  "mustBe: 0}]")),
-        [], {"flag": [{"accepted_values": {"arguments": {"values": ["a", "b"]}}}]}),
-    "enum": (contract(("flag", "string", "string", ", enum: [{value: a}, {value: b}]")),
-             [], {"flag": [{"accepted_values": {"arguments": {"values": ["a", "b"]}}}]}),
+        contract(
+            (
+                "flag",
+                "string",
+                "string",
+                ", quality: [{metric: invalidValues, arguments: {validValues: [a, b]}, mustBe: 0}]",
+            )
+        ),
+        [],
+        {"flag": [{"accepted_values": {"arguments": {"values": ["a", "b"]}}}]},
+    ),
+    "enum": (
+        contract(("flag", "string", "string", ", enum: [{value: a}, {value: b}]")),
+        [],
+        {"flag": [{"accepted_values": {"arguments": {"values": ["a", "b"]}}}]},
+    ),
     "range_from_type_options": (
         contract(("hour", "integer", "int", ", logicalTypeOptions: {minimum: 0, maximum: 23}")),
-        [], {"hour": [{"values_between": {"arguments": {"min_value": 0, "max_value": 23}}}]}),
+        [],
+        {"hour": [{"values_between": {"arguments": {"min_value": 0, "max_value": 23}}}]},
+    ),
     "range_with_warning": (
-        contract(("kwh", "number", "double",
-                  ", quality: [{metric: invalidValues, arguments: {minimum: 0}, mustBe: 0, "
-                  "severity: warning}]")),
-        [], {"kwh": [{"values_between": {"arguments": {"min_value": 0},
-                                         "config": {"severity": "warn"}}}]}),
+        contract(
+            (
+                "kwh",
+                "number",
+                "double",
+                ", quality: [{metric: invalidValues, arguments: {minimum: 0}, mustBe: 0, "
+                "severity: warning}]",
+            )
+        ),
+        [],
+        {
+            "kwh": [
+                {"values_between": {"arguments": {"min_value": 0}, "config": {"severity": "warn"}}}
+            ]
+        },
+    ),
     "relationship": (
-        contract(("region_id", "string", "string",
-                  ", relationships: [{to: silver_platform__regions.region_id}]")),
-        [], {"region_id": [{"relationships": {"arguments": {
-            "to": "ref('silver_platform__regions')", "field": "region_id"}}}]}),
+        contract(
+            (
+                "region_id",
+                "string",
+                "string",
+                ", relationships: [{to: silver_platform__regions.region_id}]",
+            )
+        ),
+        [],
+        {
+            "region_id": [
+                {
+                    "relationships": {
+                        "arguments": {"to": "ref('silver_platform__regions')", "field": "region_id"}
+                    }
+                }
+            ]
+        },
+    ),
     "row_count_per_load": (
-        contract(("day", "date", "date", ""), tail="    quality:\n      - {metric: rowCount, "
-                 "arguments: {loadColumn: day}, mustBeBetween: [10, 500]}\n"),
-        [{"rows_per_load": {"arguments": {"load_column": "day", "min_rows": 10,
-                                          "max_rows": 500}}}], {"day": []}),
+        contract(
+            ("day", "date", "date", ""),
+            tail="    quality:\n      - {metric: rowCount, "
+            "arguments: {loadColumn: day}, mustBeBetween: [10, 500]}\n",
+        ),
+        [{"rows_per_load": {"arguments": {"load_column": "day", "min_rows": 10, "max_rows": 500}}}],
+        {"day": []},
+    ),
     "freshness": (
-        contract(("at", "timestamp", "timestamp", ""), tail="slaProperties:\n  - {property: "
-                 "latency, value: 6, unit: h, element: silver_platform__readings.at}\n"),
-        [], {"at": [{"freshness_within": {"arguments": {"max_age": 6, "unit": "hour"}}}]}),
+        contract(
+            ("at", "timestamp", "timestamp", ""),
+            tail="slaProperties:\n  - {property: "
+            "latency, value: 6, unit: h, element: silver_platform__readings.at}\n",
+        ),
+        [],
+        {"at": [{"freshness_within": {"arguments": {"max_age": 6, "unit": "hour"}}}]},
+    ),
     "custom_dbt_test": (
-        contract(("kwh", "number", "double",
-                  ", quality: [{type: custom, engine: dbt, implementation: "
-                  "{dbt_utils.not_constant: {}}}]")),
-        [], {"kwh": [{"dbt_utils.not_constant": {}}]}),
+        contract(
+            (
+                "kwh",
+                "number",
+                "double",
+                ", quality: [{type: custom, engine: dbt, implementation: "
+                "{dbt_utils.not_constant: {}}}]",
+            )
+        ),
+        [],
+        {"kwh": [{"dbt_utils.not_constant": {}}]},
+    ),
 }
 
 
@@ -97,7 +161,9 @@ def test_contract_rule_to_dbt_test(name: str) -> None:
 def test_required_column_outside_delta_gets_a_not_null_test() -> None:
     text = contract(("kwh", "number", "double", ", required: true"))
     assert contract_dbt.tests_of(parse_contract(text, PATH), not_null_enforced=False) == (
-        [], {"kwh": ["not_null"]})
+        [],
+        {"kwh": ["not_null"]},
+    )
 
 
 def test_check_is_clean_on_the_reference_project(capsys: pytest.CaptureFixture[str]) -> None:
@@ -130,69 +196,114 @@ def test_generated_yml_is_the_only_entry_and_carries_everything(tmp_path: Path) 
     assert columns["kwh"]["constraints"] == [{"type": "not_null"}]
     assert model["constraints"][0]["columns"] == ["meter_id", "interval_start_utc"]
     consumers = config["meta"]["consumers"]
-    assert consumers["teams"] == ["commercial_analytics", "ml_forecasting",
-                                  "regulatory_reporting"]
-    assert {e["name"] for e in consumers["exposures"]} == {"demand_forecast_training",
-                                                           "lu_regulator_dashboard"}
-    assert config["meta"]["sla"]["freshness"] == {"column": "interval_start_utc",
-                                                  "max_age": 2, "unit": "day"}
+    assert consumers["teams"] == ["commercial_analytics", "ml_forecasting", "regulatory_reporting"]
+    assert {e["name"] for e in consumers["exposures"]} == {
+        "demand_forecast_training",
+        "lu_regulator_dashboard",
+    }
+    assert config["meta"]["sla"]["freshness"] == {
+        "column": "interval_start_utc",
+        "max_age": 2,
+        "unit": "day",
+    }
     team_yml = (PROJECT_DIR / "models/silver/platform/_platform__models.yml").read_text()
     assert "silver_platform__readings" not in yaml.safe_load(team_yml)["models"].__repr__()
 
 
 def test_check_fails_on_a_stale_file_and_generate_fixes_it(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     work = _copy(tmp_path)
     contract_file = work / "contracts/platform/silver_platform__regions.yaml"
-    contract_file.write_text(contract_file.read_text().replace(
-        "description: The region's name.", "description: The region's official name."))
+    contract_file.write_text(
+        contract_file.read_text().replace(
+            "description: The region's name.", "description: The region's official name."
+        )
+    )
     capsys.readouterr()
     assert main(["contracts", "generate", "--check", "--project-dir", str(work)]) == 1
     out = capsys.readouterr().out
-    assert ("models/silver/platform/silver_platform__regions.contract.yml:" in out
-            and "CON002 error" in out and "is stale" in out)
+    assert (
+        "models/silver/platform/silver_platform__regions.contract.yml:" in out
+        and "CON002 error" in out
+        and "is stale" in out
+    )
     assert main(["contracts", "generate", "--project-dir", str(work)]) == 0
     assert "wrote models/silver/platform/silver_platform__regions.contract.yml" in (
-        capsys.readouterr().out)
+        capsys.readouterr().out
+    )
     assert main(["contracts", "generate", "--check", "--project-dir", str(work)]) == 0
 
 
 def test_generate_removes_the_file_of_a_removed_contract(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     work = _copy(tmp_path)
     (work / "contracts/platform/silver_platform__tariffs.yaml").unlink()
     assert main(["contracts", "generate", "--project-dir", str(work)]) == 0
     assert not (work / "models/silver/platform/silver_platform__tariffs.contract.yml").exists()
     assert "removed models/silver/platform/silver_platform__tariffs.contract.yml" in (
-        capsys.readouterr().out)
+        capsys.readouterr().out
+    )
 
 
 def test_consumers_text(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["contracts", "consumers", "silver_platform__meters",
-                 "--project-dir", str(PROJECT_DIR)]) == 0
+    assert (
+        main(
+            ["contracts", "consumers", "silver_platform__meters", "--project-dir", str(PROJECT_DIR)]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
-    assert out.startswith("silver_platform__meters (team platform, contract "
-                          "contracts/platform/silver_platform__meters.yaml 1.0.0)")
+    assert out.startswith(
+        "silver_platform__meters (team platform, contract "
+        "contracts/platform/silver_platform__meters.yaml 1.0.0)"
+    )
     assert "used by 5 model(s) of 3 team(s)" in out
     assert "gold_regulatory_reporting__lu_dashboard" in out
     assert "installed_on  - (no consumer)" in out
 
 
 def test_consumers_json_by_column(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["contracts", "consumers", "silver_platform__readings", "--format", "json",
-                 "--project-dir", str(PROJECT_DIR)]) == 0
+    assert (
+        main(
+            [
+                "contracts",
+                "consumers",
+                "silver_platform__readings",
+                "--format",
+                "json",
+                "--project-dir",
+                str(PROJECT_DIR),
+            ]
+        )
+        == 0
+    )
     document = json.loads(capsys.readouterr().out)
-    assert document["teams"] == ["commercial_analytics", "ml_forecasting",
-                                 "regulatory_reporting"]
+    assert document["teams"] == ["commercial_analytics", "ml_forecasting", "regulatory_reporting"]
     users = {u["model"]: u for u in document["columns"]["kwh"]}
     assert users["gold_commercial_analytics__daily_consumption"]["computes"] == [
-        "total_kwh", "measured_share"]
+        "total_kwh",
+        "measured_share",
+    ]
     assert document["columns"]["arrival_date"] == []
-    assert {e["name"] for e in document["exposures"]} == {"demand_forecast_training",
-                                                          "lu_regulator_dashboard"}
+    assert {e["name"] for e in document["exposures"]} == {
+        "demand_forecast_training",
+        "lu_regulator_dashboard",
+    }
 
 
 def test_consumers_of_an_unknown_model_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["contracts", "consumers", "silver_platform__readingz",
-                 "--project-dir", str(PROJECT_DIR)]) == 2
+    assert (
+        main(
+            [
+                "contracts",
+                "consumers",
+                "silver_platform__readingz",
+                "--project-dir",
+                str(PROJECT_DIR),
+            ]
+        )
+        == 2
+    )
     assert "no model named `silver_platform__readingz`" in capsys.readouterr().err

@@ -17,12 +17,17 @@ from steward.project.contracts import ContractError, parse_contract
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 REFERENCE = sorted((PROJECT_DIR / "contracts").rglob("*.yaml"))
 PUBLIC = {
-    "silver_platform__readings", "silver_platform__meters", "silver_platform__regions",
-    "silver_platform__tariffs", "silver_electra__readings", "silver_dutchgrid__readings",
+    "silver_platform__readings",
+    "silver_platform__meters",
+    "silver_platform__regions",
+    "silver_platform__tariffs",
+    "silver_electra__readings",
+    "silver_dutchgrid__readings",
     "gold_commercial_analytics__daily_consumption",
     "gold_commercial_analytics__de_monthly_billing",
     "gold_ml_forecasting__hourly_region_load_features",
-    "gold_regulatory_reporting__country_kpis", "gold_regulatory_reporting__lu_dashboard",
+    "gold_regulatory_reporting__country_kpis",
+    "gold_regulatory_reporting__lu_dashboard",
 }
 
 VALID = """\
@@ -92,43 +97,86 @@ def _broken(old: str, new: str) -> str:
 
 
 INVALID = {
-    "unknown_field": (_broken("        primaryKey: true", "        primarykey: true"),
-                      13, "`schema[0].properties[0].primarykey` is not a field of ODCS v3"),
-    "logical_type_not_in_odcs": (_broken("logicalType: number", "logicalType: decimal"),
-                                 15, "`schema[0].properties[1].logicalType`: 'decimal' is not"),
-    "not_a_spark_type": (_broken("physicalType: decimal(18,6)", "physicalType: decmal(18,6)"),
-                         16, "'decmal(18,6)' is not a Spark SQL type"),
+    "unknown_field": (
+        _broken("        primaryKey: true", "        primarykey: true"),
+        13,
+        "`schema[0].properties[0].primarykey` is not a field of ODCS v3",
+    ),
+    "logical_type_not_in_odcs": (
+        _broken("logicalType: number", "logicalType: decimal"),
+        15,
+        "`schema[0].properties[1].logicalType`: 'decimal' is not",
+    ),
+    "not_a_spark_type": (
+        _broken("physicalType: decimal(18,6)", "physicalType: decmal(18,6)"),
+        16,
+        "'decmal(18,6)' is not a Spark SQL type",
+    ),
     "type_cannot_carry_logical_type": (
-        _broken("physicalType: decimal(18,6)", "physicalType: string"), 16,
-        "string cannot carry logical type number"),
-    "missing_description": (_broken("        description: Energy.\n", ""), 14,
-                            "column `kwh` needs a description"),
-    "wrong_kind": (_broken("kind: DataContract", "kind: Contract"), 2,
-                   "`kind`: 'Contract' is not one of ['DataContract']"),
+        _broken("physicalType: decimal(18,6)", "physicalType: string"),
+        16,
+        "string cannot carry logical type number",
+    ),
+    "missing_description": (
+        _broken("        description: Energy.\n", ""),
+        14,
+        "column `kwh` needs a description",
+    ),
+    "wrong_kind": (
+        _broken("kind: DataContract", "kind: Contract"),
+        2,
+        "`kind`: 'Contract' is not one of ['DataContract']",
+    ),
     "schema_named_unlike_the_file": (
-        _broken("  - name: silver_platform__readings", "  - name: readings"), 7,
-        "the schema object must be named like the file"),
+        _broken("  - name: silver_platform__readings", "  - name: readings"),
+        7,
+        "the schema object must be named like the file",
+    ),
     "latency_on_a_missing_column": (
-        _broken("element: silver_platform__readings.interval_start_utc",
-                "element: silver_platform__readings.reading_at"), 23,
-        "'silver_platform__readings.reading_at' is not a column of it"),
+        _broken(
+            "element: silver_platform__readings.interval_start_utc",
+            "element: silver_platform__readings.reading_at",
+        ),
+        23,
+        "'silver_platform__readings.reading_at' is not a column of it",
+    ),
     "latency_on_a_string": (
-        _broken("element: silver_platform__readings.interval_start_utc",
-                "element: silver_platform__readings.meter_id"), 23,
-        "`meter_id` is not a date or timestamp"),
-    "latency_unit_unknown": (_broken("unit: d,", "unit: fortnights,"), 23,
-                             "'fortnights' is not a unit steward knows"),
-    "sla_property_unknown": (_broken("property: latency", "property: latancy"), 23,
-                             "'latancy' is not an ODCS SLA property"),
-    "deprecated_without_date": (_broken("status: active", "status: deprecated"), 5,
-                                "a deprecated contract needs the custom property"),
-    "version_not_semver": (_broken("version: 1.0.0", "version: one"), 4,
-                           "'one' is not a semantic version"),
+        _broken(
+            "element: silver_platform__readings.interval_start_utc",
+            "element: silver_platform__readings.meter_id",
+        ),
+        23,
+        "`meter_id` is not a date or timestamp",
+    ),
+    "latency_unit_unknown": (
+        _broken("unit: d,", "unit: fortnights,"),
+        23,
+        "'fortnights' is not a unit steward knows",
+    ),
+    "sla_property_unknown": (
+        _broken("property: latency", "property: latancy"),
+        23,
+        "'latancy' is not an ODCS SLA property",
+    ),
+    "deprecated_without_date": (
+        _broken("status: active", "status: deprecated"),
+        5,
+        "a deprecated contract needs the custom property",
+    ),
+    "version_not_semver": (
+        _broken("version: 1.0.0", "version: one"),
+        4,
+        "'one' is not a semantic version",
+    ),
     "unsupported_metric": (
-        _broken("        description: Energy.\n",
-                "        description: Energy.\n        quality:\n"
-                "          - {metric: missingValues, mustBe: 0}\n"), 19,
-        "steward does not test metric `missingValues`"),
+        _broken(
+            "        description: Energy.\n",
+            "        description: Energy.\n        quality:\n"
+            "          - {metric: missingValues, mustBe: 0}\n",
+        ),
+        19,
+        "steward does not test metric `missingValues`",
+    ),
 }
 
 
@@ -150,7 +198,9 @@ def test_version_file_must_match_the_contract_major() -> None:
 
 
 def test_quality_rules_become_checks() -> None:
-    text = _broken("        description: Energy.\n", """\
+    text = _broken(
+        "        description: Energy.\n",
+        """\
         description: Energy.
         quality:
           - metric: invalidValues
@@ -160,15 +210,21 @@ def test_quality_rules_become_checks() -> None:
           - {metric: nullValues, mustBe: 0}
           - {type: custom, engine: dbt, implementation: {dbt_utils.not_constant: {}}}
           - {type: text, description: "Energy is metered, not estimated."}
-""")
+""",
+    )
     contract = parse_contract(text, PATH)
     kinds = [(c.kind, c.column, c.severity) for c in contract.checks]
-    assert kinds == [("range", "kwh", "warn"), ("not_null", "kwh", "error"),
-                     ("dbt", "kwh", "error"), ("freshness", "interval_start_utc", "error")]
+    assert kinds == [
+        ("range", "kwh", "warn"),
+        ("not_null", "kwh", "error"),
+        ("dbt", "kwh", "error"),
+        ("freshness", "interval_start_utc", "error"),
+    ]
 
 
 def test_cli_stops_on_an_invalid_contract_with_exit_2(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "dbt_project.yml").write_text("name: p\nversion: '1'\nconfig-version: 2\n")
     folder = tmp_path / "contracts" / "platform"
     folder.mkdir(parents=True)

@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from steward.build.context import RunContext
-from steward.build.runner import invoke_dbt
 from steward.cli.main import main
 from steward.lakehouse import jars
+from steward.teambuild.context import RunContext
+from steward.teambuild.runner import invoke_dbt
 
 from .spark_support import rows, scalar
 
@@ -33,8 +33,9 @@ FAULTS = ("duplicate_key", "stale", "unknown_value", "orphan")
 
 
 @pytest.fixture(scope="module")
-def context(project_dir: Path, lakehouse_dir: Path,
-            tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunContext]:
+def context(
+    project_dir: Path, lakehouse_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunContext]:
     work = tmp_path_factory.mktemp("contracts") / "project"
     shutil.copytree(FIXTURE, work)
     shutil.copytree(project_dir / "macros", work / "macros")
@@ -43,51 +44,74 @@ def context(project_dir: Path, lakehouse_dir: Path,
     assert main(["contracts", "generate", "--project-dir", str(work)]) == 0
     patch = pytest.MonkeyPatch()
     patch.setenv("STEWARD_JAR_CACHE", str(jars.default_cache_dir(project_dir)))
-    yield RunContext(project_dir=work, env=ENV, team="platform", lakehouse_dir=lakehouse_dir,
-                     landing_dir=work / "landing", as_of="2026-03-29T06:00")
+    yield RunContext(
+        project_dir=work,
+        env=ENV,
+        team="platform",
+        lakehouse_dir=lakehouse_dir,
+        landing_dir=work / "landing",
+        as_of="2026-03-29T06:00",
+    )
     patch.undo()
 
 
 def build(context: RunContext, *plant: str) -> Any:
-    return invoke_dbt(context, ["build", "--select", "group:platform",
-                                "--vars", json.dumps({"plant": list(plant)})])
+    return invoke_dbt(
+        context,
+        ["build", "--select", "group:platform", "--vars", json.dumps({"plant": list(plant)})],
+    )
 
 
 def outcomes(result: Any) -> dict[str, str]:
     """Node name -> status (`success`, `pass`, `fail`, `error`, `skipped`)."""
-    return {r.node.name: str(getattr(r.status, "value", r.status))
-            for r in result.result.results}
+    return {r.node.name: str(getattr(r.status, "value", r.status)) for r in result.result.results}
 
 
 def failing_tests(result: Any) -> set[str]:
     found = outcomes(result)
-    return {name.split("_silver_platform__")[0] for name, status in found.items()
-            if status == "fail"}
+    return {
+        name.split("_silver_platform__")[0] for name, status in found.items() if status == "fail"
+    }
 
 
 def test_good_data_passes_every_generated_test(context: RunContext) -> None:
     result = build(context)
     found = outcomes(result)
     assert result.success, found
-    tests = {name.split("_silver_platform__")[0] for name in found
-             if not name.startswith("silver_platform__")}
-    assert {"unique_key", "unique", "relationships", "accepted_values", "values_between",
-            "rows_per_load", "freshness_within"} <= tests
+    tests = {
+        name.split("_silver_platform__")[0]
+        for name in found
+        if not name.startswith("silver_platform__")
+    }
+    assert {
+        "unique_key",
+        "unique",
+        "relationships",
+        "accepted_values",
+        "values_between",
+        "rows_per_load",
+        "freshness_within",
+    } <= tests
     assert scalar(f"select count(*) from {TABLE}") == 3
 
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_each_fault_alone_fails_only_its_test(context: RunContext, fault: str) -> None:
-    expected = {"duplicate_key": "unique_key", "stale": "freshness_within",
-                "unknown_value": "accepted_values", "orphan": "relationships"}[fault]
+    expected = {
+        "duplicate_key": "unique_key",
+        "stale": "freshness_within",
+        "unknown_value": "accepted_values",
+        "orphan": "relationships",
+    }[fault]
     assert failing_tests(build(context, fault)) == {expected}
 
 
 def test_enforced_contract_refuses_a_column_of_another_type(context: RunContext) -> None:
     result = build(context, "wrong_type")
     assert not result.success
-    message = " ".join(str(r.message) for r in result.result.results
-                       if r.node.name == "silver_platform__readings")
+    message = " ".join(
+        str(r.message) for r in result.result.results if r.node.name == "silver_platform__readings"
+    )
     assert "contract" in message.lower() and "kwh" in message
     types = {r["col_name"]: r["data_type"] for r in rows(f"describe table {TABLE}")}
     assert types["kwh"] == "decimal(18,6)"  # the table keeps its contracted type

@@ -20,10 +20,8 @@ REFERENCE = Path(__file__).resolve().parents[2]
 
 # team electra reads platform by ref(); platform reads electra back by a hard-coded name
 CROSS_TEAM_CYCLE = {
-    "models/silver/electra/silver_electra__mix.sql":
-        'select * from {{ ref("silver_platform__readings") }}\n',
-    "models/silver/platform/silver_platform__fr.sql":
-        "select *\nfrom silver_electra.mix\n",
+    "models/silver/electra/silver_electra__mix.sql": 'select * from {{ ref("silver_platform__readings") }}\n',
+    "models/silver/platform/silver_platform__fr.sql": "select *\nfrom silver_electra.mix\n",
     "models/silver/electra/_models.yml": (
         "version: 2\nmodels:\n"
         "  - name: silver_electra__readings\n    config: {access: public}\n"
@@ -62,41 +60,56 @@ def test_reference_edges(reference: DependencyGraph) -> None:
         "model.gridunion.gold_regulatory_reporting__country_kpis",
     }
     reached = reference.exposures_reached({"model.gridunion.bronze_dutchgrid__nl_readings"})
-    assert reached == ("exposure.gridunion.demand_forecast_training",
-                       "exposure.gridunion.lu_regulator_dashboard")
+    assert reached == (
+        "exposure.gridunion.demand_forecast_training",
+        "exposure.gridunion.lu_regulator_dashboard",
+    )
 
 
 def test_reference_team_graph_and_order(reference: DependencyGraph) -> None:
     teams = reference.team_graph
     assert set(teams.edges) == {
-        ("dutchgrid", "platform"), ("electra", "platform"),
-        ("platform", "commercial_analytics"), ("platform", "regulatory_reporting"),
+        ("dutchgrid", "platform"),
+        ("electra", "platform"),
+        ("platform", "commercial_analytics"),
+        ("platform", "regulatory_reporting"),
         ("platform", "ml_forecasting"),
     }
-    assert reference.team_order() == ("dutchgrid", "electra", "platform",
-                                       "commercial_analytics", "ml_forecasting",
-                                       "regulatory_reporting")
+    assert reference.team_order() == (
+        "dutchgrid",
+        "electra",
+        "platform",
+        "commercial_analytics",
+        "ml_forecasting",
+        "regulatory_reporting",
+    )
     assert reference.cycles() == ()
 
 
 def test_resolve_names(reference: DependencyGraph) -> None:
     assert reference.resolve("silver_platform__readings") == (
-        "model.gridunion.silver_platform__readings")
+        "model.gridunion.silver_platform__readings"
+    )
     assert reference.resolve("landing_platform.meters") == (
-        "source.gridunion.landing_platform.meters")
+        "source.gridunion.landing_platform.meters"
+    )
     assert reference.resolve("lu_regulator_dashboard") == (
-        "exposure.gridunion.lu_regulator_dashboard")
+        "exposure.gridunion.lu_regulator_dashboard"
+    )
     with pytest.raises(UserError, match="did you mean"):
         reference.resolve("silver_platform__reading")
 
 
 def test_hard_coded_reference_is_an_edge_marked_as_such(tmp_path: Path) -> None:
-    graph = _graph(tmp_path, {
-        "models/gold/commercial_analytics/gold_commercial_analytics__consumption.sql":
-            "select *\nfrom silver_platform.readings\n",
-    })
-    (edge,) = graph.edges_between("model.case.silver_platform__readings",
-                                  "model.case.gold_commercial_analytics__consumption")
+    graph = _graph(
+        tmp_path,
+        {
+            "models/gold/commercial_analytics/gold_commercial_analytics__consumption.sql": "select *\nfrom silver_platform.readings\n",
+        },
+    )
+    (edge,) = graph.edges_between(
+        "model.case.silver_platform__readings", "model.case.gold_commercial_analytics__consumption"
+    )
     assert edge.hard_coded and edge.relation == "silver_platform.readings"
     assert edge.position is not None and edge.position.line == 2
 
@@ -108,28 +121,32 @@ def test_cross_team_cycle_through_a_hard_coded_reference(tmp_path: Path) -> None
     assert [e.hard_coded for e in cycle.edges] == [True, False]
     assert describe(graph, cycle) == (
         "electra -> platform (silver_electra__mix -> silver_platform__fr, hard-coded); "
-        "platform -> electra (silver_platform__readings -> silver_electra__mix)")
+        "platform -> electra (silver_platform__readings -> silver_electra__mix)"
+    )
     with pytest.raises(UserError, match="cycle: electra -> platform"):
         graph.team_order()
     # the lint gate reports it with the path, where the cycle closes
     found = [f for f in lint(load_project(tmp_path)).findings if f.rule == "DEP001"]
     assert [(f.path, f.line) for f in found] == [
-        ("models/silver/electra/silver_electra__mix.sql", 1)]
+        ("models/silver/electra/silver_electra__mix.sql", 1)
+    ]
     assert "teams form a cycle: electra -> platform" in found[0].message
 
 
 def test_model_cycle_through_a_hard_coded_reference(tmp_path: Path) -> None:
-    graph = _graph(tmp_path, {
-        "models/silver/platform/silver_platform__meters.sql":
-            'select * from {{ ref("silver_platform__readings") }}\n',
-        "models/silver/platform/silver_platform__readings.sql":
-            'select * from {{ ref("bronze_platform__readings") }}\n'
+    graph = _graph(
+        tmp_path,
+        {
+            "models/silver/platform/silver_platform__meters.sql": 'select * from {{ ref("silver_platform__readings") }}\n',
+            "models/silver/platform/silver_platform__readings.sql": 'select * from {{ ref("bronze_platform__readings") }}\n'
             "union all\nselect * from silver_platform.meters\n",
-    })
+        },
+    )
     (cycle,) = graph.cycles()
     assert cycle.kind == "model"
     assert describe(graph, cycle) == (
-        "silver_platform__meters -> silver_platform__readings -> silver_platform__meters")
+        "silver_platform__meters -> silver_platform__readings -> silver_platform__meters"
+    )
     assert cycle.edges[0].hard_coded
 
 
@@ -149,14 +166,14 @@ def test_writers(reference: DependencyGraph, fmt: str) -> None:
 
 def test_cli_graph(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["graph", "--order", "--project-dir", str(REFERENCE)]) == 0
-    assert capsys.readouterr().out.splitlines()[:3] == [
-        "1. dutchgrid", "2. electra", "3. platform"]
+    assert capsys.readouterr().out.splitlines()[:3] == ["1. dutchgrid", "2. electra", "3. platform"]
     assert main(["graph", "--teams", "--format", "json", "--project-dir", str(REFERENCE)]) == 0
     assert json.loads(capsys.readouterr().out)["edges"]
 
 
 def test_cli_graph_cycle_exits_1_and_order_exits_2(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_project(tmp_path, CROSS_TEAM_CYCLE)
     assert main(["graph", "--teams", "--project-dir", str(tmp_path)]) == 1
     assert "cycle: electra -> platform" in capsys.readouterr().out

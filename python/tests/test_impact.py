@@ -28,8 +28,12 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 
 def git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=steward", "-c", "user.email=steward@example",
-                    *args], cwd=root, check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=steward", "-c", "user.email=steward@example", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
 
 
 def commit(root: Path, message: str) -> None:
@@ -62,8 +66,11 @@ def platform_repo(tmp_path: Path) -> Path:
 @pytest.fixture
 def incident(platform_repo: Path) -> Path:
     """Bronze renames `register_t1_kwh` to `register_low_kwh`; silver still reads it."""
-    for name in ("bronze_dutchgrid__nl_readings_parsed.sql", "bronze_dutchgrid__nl_readings.sql",
-                 "_dutchgrid__models.yml"):
+    for name in (
+        "bronze_dutchgrid__nl_readings_parsed.sql",
+        "bronze_dutchgrid__nl_readings.sql",
+        "_dutchgrid__models.yml",
+    ):
         replace_in(platform_repo / BRONZE_NL / name, "register_t1_kwh", "register_low_kwh")
     commit(platform_repo, "rename the low-tariff register")
     return platform_repo
@@ -76,17 +83,25 @@ def run(root: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int
 
 
 def test_incident_names_the_lu_dashboard_and_regulatory_reporting(
-        incident: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(incident, capsys, "--base", "HEAD~", "--format", "json",
-                       "--fail-on", "breaking")
+    incident: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        incident, capsys, "--base", "HEAD~", "--format", "json", "--fail-on", "breaking"
+    )
     assert code == 1
     report = json.loads(out)
     changes = {c["name"]: c for c in report["changes"]}
-    assert set(changes) == {"bronze_dutchgrid__nl_readings_parsed",
-                            "bronze_dutchgrid__nl_readings"}
+    assert set(changes) == {"bronze_dutchgrid__nl_readings_parsed", "bronze_dutchgrid__nl_readings"}
     renamed = [c for c in changes["bronze_dutchgrid__nl_readings"]["columns"]]
-    assert renamed == [{"column": "register_t1_kwh", "change": "renamed",
-                        "new_name": "register_low_kwh", "old_type": None, "new_type": None}]
+    assert renamed == [
+        {
+            "column": "register_t1_kwh",
+            "change": "renamed",
+            "new_name": "register_low_kwh",
+            "old_type": None,
+            "new_type": None,
+        }
+    ]
     (breaking,) = report["breaking"]
     assert "register_t1_kwh" in breaking["change"]
     assert "regulatory_reporting" in breaking["teams"]
@@ -107,38 +122,49 @@ def test_incident_names_the_lu_dashboard_and_regulatory_reporting(
     assert ("gold_regulatory_reporting__lu_dashboard", "region_name") not in columns
     # the first consumer that still reads the old name is the one that breaks
     dutch = {(r["name"], r["column"]): r for r in teams["dutchgrid"]["reached"]}
-    assert dutch[("silver_dutchgrid__register_readings", "register_t1_kwh")]["how"] == [
-        "breaks"]
+    assert dutch[("silver_dutchgrid__register_readings", "register_t1_kwh")]["how"] == ["breaks"]
 
 
 def test_incident_markdown_for_the_pull_request(
-        incident: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    incident: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(incident, capsys, "--base", "HEAD~")
     assert code == 0  # without --fail-on the report is informational
     lines = out.splitlines()
     assert lines[0] == "## steward impact"
     assert "**Breaking**" in lines[2] and "`lu_regulator_dashboard`" in lines[2]
-    assert "### Team `regulatory_reporting` (Regulatory reporting) — " \
-           "regulatory@gridunion.example · #regulatory-reporting" in lines
-    assert any(line.startswith("| `gold_regulatory_reporting__lu_dashboard` | `kwh_per_meter` |")
-               for line in lines)
-    assert "| `lu_regulator_dashboard` | dashboard | regulatory_reporting | " \
-           "regulatory@gridunion.example |" in out
+    assert (
+        "### Team `regulatory_reporting` (Regulatory reporting) — "
+        "regulatory@gridunion.example · #regulatory-reporting" in lines
+    )
+    assert any(
+        line.startswith("| `gold_regulatory_reporting__lu_dashboard` | `kwh_per_meter` |")
+        for line in lines
+    )
+    assert (
+        "| `lu_regulator_dashboard` | dashboard | regulatory_reporting | "
+        "regulatory@gridunion.example |" in out
+    )
 
 
 def test_the_same_rename_followed_through_silver_is_not_breaking(
-        incident: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    incident: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     silver = incident / "models/silver/dutchgrid/silver_dutchgrid__register_readings.sql"
-    replace_in(silver, "        register_t1_kwh,\n        register_t2_kwh,\n        _arrival_date",
-               "        register_low_kwh as register_t1_kwh,\n        register_t2_kwh,\n"
-               "        _arrival_date")
+    replace_in(
+        silver,
+        "        register_t1_kwh,\n        register_t2_kwh,\n        _arrival_date",
+        "        register_low_kwh as register_t1_kwh,\n        register_t2_kwh,\n"
+        "        _arrival_date",
+    )
     code, out, _ = run(incident, capsys, "--base", "HEAD~", "--fail-on", "breaking")
     assert code == 0, out
     assert "Breaking" not in out
 
 
 def test_formatting_and_comments_are_not_changes(
-        platform_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    platform_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     model = platform_repo / "models/silver/platform/silver_platform__meters.sql"
     model.write_text(
         "{{ config(materialized='table') }}\n"
@@ -152,14 +178,17 @@ def test_formatting_and_comments_are_not_changes(
         "  WHERE METER_ID IS NOT NULL  -- no id, no meter\n"
         ")\n"
         "SELECT METER_ID, COUNTRY, REGION_ID, TARIFF_ID, INSTALLED_ON FROM LANDED\n"
-        "WHERE _RANK = 1\n", encoding="utf-8")
+        "WHERE _RANK = 1\n",
+        encoding="utf-8",
+    )
     code, out, _ = run(platform_repo, capsys, "--base", "HEAD", "--fail-on", "breaking")
     assert code == 0
     assert "No model changed against `HEAD`." in out
 
 
-def test_bad_base_exits_2_with_one_line(platform_repo: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_base_exits_2_with_one_line(
+    platform_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(platform_repo, capsys, "--base", "no-such-branch")
     assert code == 2 and out == ""
     assert err.startswith("steward: error: git ") and err.count("\n") == 1
@@ -177,42 +206,60 @@ SILVER_YML = "models/silver/platform/_models.yml"
 
 
 def test_added_removed_retyped_and_changed_columns(tmp_path: Path) -> None:
-    yml = ("version: 2\nmodels:\n  - name: silver_platform__readings\n"
-           "    config: {access: public}\n    columns:\n"
-           "      - {name: kwh, data_type: 'decimal(18,6)'}\n")
+    yml = (
+        "version: 2\nmodels:\n  - name: silver_platform__readings\n"
+        "    config: {access: public}\n    columns:\n"
+        "      - {name: kwh, data_type: 'decimal(18,6)'}\n"
+    )
     base, head = _states(
         tmp_path,
-        {SILVER: 'select meter_id, kwh, kwh * 2 as double_kwh, reading_date\n'
-                 'from {{ ref("bronze_platform__readings") }}\n', SILVER_YML: yml},
-        {SILVER: 'select meter_id, kwh, kwh * 3 as double_kwh, 1 as version\n'
-                 'from {{ ref("bronze_platform__readings") }}\n',
-         SILVER_YML: yml.replace("decimal(18,6)", "decimal(9,2)")},
+        {
+            SILVER: "select meter_id, kwh, kwh * 2 as double_kwh, reading_date\n"
+            'from {{ ref("bronze_platform__readings") }}\n',
+            SILVER_YML: yml,
+        },
+        {
+            SILVER: "select meter_id, kwh, kwh * 3 as double_kwh, 1 as version\n"
+            'from {{ ref("bronze_platform__readings") }}\n',
+            SILVER_YML: yml.replace("decimal(18,6)", "decimal(9,2)"),
+        },
     )
     changes, _ = compare(base, head)
     by_name = {c.name: c for c in changes}
     change = by_name["silver_platform__readings"]
     found = {(c.column, c.change) for c in change.columns}
-    assert found == {("reading_date", "removed"), ("version", "added"),
-                     ("kwh", "retyped"), ("double_kwh", "changed")}
+    assert found == {
+        ("reading_date", "removed"),
+        ("version", "added"),
+        ("kwh", "retyped"),
+        ("double_kwh", "changed"),
+    }
     retyped = next(c for c in change.columns if c.change == "retyped")
     assert (retyped.old_type, retyped.new_type) == ("decimal(18,6)", "decimal(9,2)")
     assert change.edits > 0
     # the gold model selects * from it: its SQL is the same, its columns are not
     gold = by_name["gold_commercial_analytics__consumption"]
     assert gold.edits == 0
-    assert {(c.column, c.change) for c in gold.columns} >= {("reading_date", "removed"),
-                                                              ("version", "added")}
+    assert {(c.column, c.change) for c in gold.columns} >= {
+        ("reading_date", "removed"),
+        ("version", "added"),
+    }
 
 
 def test_a_removed_model_breaks_its_readers(tmp_path: Path) -> None:
     from steward.impact import impact
 
-    base, head = _states(tmp_path, {}, {
-        "models/silver/platform/silver_platform__readings.sql": None,
-        "models/silver/platform/_models.yml": None,
-    })
+    base, head = _states(
+        tmp_path,
+        {},
+        {
+            "models/silver/platform/silver_platform__readings.sql": None,
+            "models/silver/platform/_models.yml": None,
+        },
+    )
     result = impact(base, head, "main")
     assert [(c.name, c.change) for c in result.changes] == [
-        ("silver_platform__readings", "removed")]
+        ("silver_platform__readings", "removed")
+    ]
     (breaking,) = result.breaking
     assert breaking.teams == ("commercial_analytics",)

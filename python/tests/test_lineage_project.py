@@ -52,9 +52,11 @@ def test_every_model_of_the_reference_has_lineage(reference: ProjectLineage) -> 
 
 
 def test_lu_dashboard_kwh_per_meter_upstream_reaches_the_dutch_registers(
-        reference: ProjectLineage) -> None:
-    found = trace(reference, [ref("gold_regulatory_reporting__lu_dashboard.kwh_per_meter")],
-                  UPSTREAM)
+    reference: ProjectLineage,
+) -> None:
+    found = trace(
+        reference, [ref("gold_regulatory_reporting__lu_dashboard.kwh_per_meter")], UPSTREAM
+    )
     refs = set(found.refs)
     for expected in (
         "silver_platform__readings.kwh",
@@ -72,8 +74,10 @@ def test_lu_dashboard_kwh_per_meter_upstream_reaches_the_dutch_registers(
     assert ColumnRef("source.gridunion.landing_platform.lu_readings", "kwh") in refs
     nl = reference.column(ref("silver_dutchgrid__readings.kwh"))
     assert nl is not None and nl.transform == "window"  # lag() over the registers
-    assert set(nl.sources) == {ref("silver_dutchgrid__register_readings.register_t1_kwh"),
-                               ref("silver_dutchgrid__register_readings.register_t2_kwh")}
+    assert set(nl.sources) == {
+        ref("silver_dutchgrid__register_readings.register_t1_kwh"),
+        ref("silver_dutchgrid__register_readings.register_t2_kwh"),
+    }
     column = reference.column(ref("gold_regulatory_reporting__lu_dashboard.kwh_per_meter"))
     assert column is not None
     # the type its contract declares (the generated yml), else the SQL's cast
@@ -81,10 +85,8 @@ def test_lu_dashboard_kwh_per_meter_upstream_reaches_the_dutch_registers(
     assert (column.data_type or "").replace(" ", "") == "decimal(18,6)"
 
 
-def test_downstream_of_a_dutch_register_reaches_the_lu_dashboard(
-        reference: ProjectLineage) -> None:
-    found = trace(reference, [ref("bronze_dutchgrid__nl_readings.register_t1_kwh")],
-                  DOWNSTREAM)
+def test_downstream_of_a_dutch_register_reaches_the_lu_dashboard(reference: ProjectLineage) -> None:
+    found = trace(reference, [ref("bronze_dutchgrid__nl_readings.register_t1_kwh")], DOWNSTREAM)
     refs = set(found.refs)
     assert ref("gold_regulatory_reporting__lu_dashboard.kwh_per_meter") in refs
     assert ColumnRef("exposure.gridunion.lu_regulator_dashboard", WHOLE) in refs
@@ -92,9 +94,12 @@ def test_downstream_of_a_dutch_register_reaches_the_lu_dashboard(
 
 
 def test_join_keys_are_uses_and_reach_consumers_that_select_nothing_from_them(
-        reference: ProjectLineage) -> None:
-    uses = {(u.ref, u.kind) for u in
-            reference.models[M + "gold_regulatory_reporting__lu_dashboard"].uses}
+    reference: ProjectLineage,
+) -> None:
+    uses = {
+        (u.ref, u.kind)
+        for u in reference.models[M + "gold_regulatory_reporting__lu_dashboard"].uses
+    }
     assert (ref("silver_platform__meters.meter_id"), "join") in uses
     assert (ref("silver_platform__readings.country"), "filter") in uses
     assert (ref("silver_platform__regions.region_id"), "join") in uses
@@ -105,16 +110,18 @@ def test_join_keys_are_uses_and_reach_consumers_that_select_nothing_from_them(
 
 
 def test_what_cannot_be_analysed_degrades_to_model_level_edges(tmp_path: Path) -> None:
-    write_project(tmp_path, {
-        "models/silver/platform/silver_platform__odd.sql":
-            "select a, from {{ ref('bronze_platform__readings') }} where\n",
-        "models/silver/platform/silver_platform__py.py":
-            "def model(dbt, session):\n    return dbt.ref('bronze_platform__readings')\n",
-        "models/silver/platform/_models.yml": (
-            "version: 2\nmodels:\n  - name: silver_platform__readings\n"
-            "    config: {access: public}\n  - name: silver_platform__odd\n"
-            "    columns: [{name: a}]\n"),
-    })
+    write_project(
+        tmp_path,
+        {
+            "models/silver/platform/silver_platform__odd.sql": "select a, from {{ ref('bronze_platform__readings') }} where\n",
+            "models/silver/platform/silver_platform__py.py": "def model(dbt, session):\n    return dbt.ref('bronze_platform__readings')\n",
+            "models/silver/platform/_models.yml": (
+                "version: 2\nmodels:\n  - name: silver_platform__readings\n"
+                "    config: {access: public}\n  - name: silver_platform__odd\n"
+                "    columns: [{name: a}]\n"
+            ),
+        },
+    )
     lineage = project_lineage(render_project(load_project(tmp_path)))
     bronze = ColumnRef("model.case.bronze_platform__readings", WHOLE)
     odd = lineage.models["model.case.silver_platform__odd"]
@@ -130,12 +137,13 @@ def test_what_cannot_be_analysed_degrades_to_model_level_edges(tmp_path: Path) -
 
 
 def test_a_column_read_from_a_producer_that_lacks_it_is_missing(tmp_path: Path) -> None:
-    write_project(tmp_path, {
-        "models/silver/platform/silver_platform__readings.sql":
-            'select meter_id, kwh from {{ ref("bronze_platform__readings") }}\n',
-        "models/gold/commercial_analytics/gold_commercial_analytics__consumption.sql":
-            'select meter_id, kwh_total from {{ ref("silver_platform__readings") }}\n',
-    })
+    write_project(
+        tmp_path,
+        {
+            "models/silver/platform/silver_platform__readings.sql": 'select meter_id, kwh from {{ ref("bronze_platform__readings") }}\n',
+            "models/gold/commercial_analytics/gold_commercial_analytics__consumption.sql": 'select meter_id, kwh_total from {{ ref("silver_platform__readings") }}\n',
+        },
+    )
     lineage = project_lineage(render_project(load_project(tmp_path)))
     gold = lineage.models["model.case.gold_commercial_analytics__consumption"]
     assert gold.missing == (ColumnRef("model.case.silver_platform__readings", "kwh_total"),)
@@ -149,8 +157,9 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 
 
 def test_cli_lineage_upstream_text(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(["gold_regulatory_reporting__lu_dashboard.kwh_per_meter",
-                         "--upstream"], capsys)
+    code, out, _ = _run(
+        ["gold_regulatory_reporting__lu_dashboard.kwh_per_meter", "--upstream"], capsys
+    )
     assert code == 0
     assert out.startswith("gold_regulatory_reporting__lu_dashboard.kwh_per_meter  [")
     assert "silver_dutchgrid__register_readings.register_t1_kwh" in out
@@ -159,14 +168,12 @@ def test_cli_lineage_upstream_text(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize("fmt", ["json", "mermaid", "dot"])
 def test_cli_lineage_formats(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(["silver_platform__readings.kwh", "--downstream", "--format", fmt],
-                        capsys)
+    code, out, _ = _run(["silver_platform__readings.kwh", "--downstream", "--format", fmt], capsys)
     assert code == 0
     if fmt == "json":
         document = json.loads(out)
         assert document["direction"] == "downstream"
-        assert "exposure.gridunion.lu_regulator_dashboard" in {n["id"] for n in
-                                                               document["nodes"]}
+        assert "exposure.gridunion.lu_regulator_dashboard" in {n["id"] for n in document["nodes"]}
     else:
         assert "gold_regulatory_reporting__lu_dashboard.kwh_per_meter" in out
 
@@ -179,10 +186,13 @@ def test_cli_lineage_model_view(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and json.loads(out)["column"] == "value"
 
 
-@pytest.mark.parametrize("target", ["no_such_model", "gold_regulatory_reporting__lu_dashboard.nope",
-                                    "lu_regulator_dashboard.kwh"])
+@pytest.mark.parametrize(
+    "target",
+    ["no_such_model", "gold_regulatory_reporting__lu_dashboard.nope", "lu_regulator_dashboard.kwh"],
+)
 def test_cli_lineage_bad_target_exits_2_with_one_line(
-        target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = _run([target], capsys)
     assert code == 2 and out == ""
     assert err.startswith("steward: error: ") and err.count("\n") == 1

@@ -40,8 +40,9 @@ def test_generated_project_is_deterministic(tmp_path: Path) -> None:
         assert (one.root / rel).read_text() == (two.root / rel).read_text()
 
 
-def test_parallel_build_equals_one_process(generated: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_build_equals_one_process(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = load_project(generated)
     serial = build.build_context(project, jobs=1)
     monkeypatch.setattr(build, "PARALLEL_MIN_NODES", 1)
@@ -51,12 +52,12 @@ def test_parallel_build_equals_one_process(generated: Path,
     assert parallel.operations == serial.operations
     first = project.nodes[next(iter(project.nodes))]
     assert parallel.facts[first.unique_id].node is first  # nodes are not copied back
-    assert lint(project, context=parallel).findings == lint(project,
-                                                            context=serial).findings
+    assert lint(project, context=parallel).findings == lint(project, context=serial).findings
 
 
-@pytest.mark.parametrize("root", [PROJECT_DIR, FIXTURES / "gridlite",
-                                  FIXTURES / "violations"], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "root", [PROJECT_DIR, FIXTURES / "gridlite", FIXTURES / "violations"], ids=lambda p: p.name
+)
 def test_config_from_tags_equals_config_from_the_whole_template(root: Path) -> None:
     project = load_project(root)
     cheap = Renderer(project)

@@ -41,8 +41,16 @@ def test_violations_yield_exactly_the_planted_findings() -> None:
     found = [(f.rule, f.path, f.line, f.column) for f in result.findings]
     assert found == EXPECTED
     assert {f.rule for f in result.findings} >= {
-        "SQL001", "NS001", "NS002", "NS003", "OWN001", "REF001", "REF002", "LAY001",
-        "WRT001", "DEP001",
+        "SQL001",
+        "NS001",
+        "NS002",
+        "NS003",
+        "OWN001",
+        "REF001",
+        "REF002",
+        "LAY001",
+        "WRT001",
+        "DEP001",
     }
     assert result.exit_code == 1
 

@@ -26,8 +26,12 @@ def test_pull_request_workflow() -> None:
     install = next(s for s in steps if "pip install" in s.get("run", ""))
     assert "--constraint constraints.txt" in install["run"]
     runs = [s.get("run", "") for s in steps]
-    assert any("--changed-since origin/${{ github.base_ref }}" in r and "--format sarif" in r
-               and "--output steward.sarif" in r for r in runs)
+    assert any(
+        "--changed-since origin/${{ github.base_ref }}" in r
+        and "--format sarif" in r
+        and "--output steward.sarif" in r
+        for r in runs
+    )
     assert any("--format github" in r for r in runs)
     upload = next(s for s in steps if "upload-sarif" in s.get("uses", ""))
     assert upload["with"]["sarif_file"] == "steward.sarif"

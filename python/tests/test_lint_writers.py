@@ -46,8 +46,10 @@ def test_json_shape(result: LintResult) -> None:
     document = json.loads(write_json(result))
     assert document["summary"]["errors"] == result.errors
     assert document["summary"]["by_rule"]["REF001"] == 2
-    assert all(set(f) == {"rule", "severity", "path", "line", "column", "model", "team",
-                          "message"} for f in document["findings"])
+    assert all(
+        set(f) == {"rule", "severity", "path", "line", "column", "model", "team", "message"}
+        for f in document["findings"]
+    )
 
 
 def test_text(result: LintResult) -> None:

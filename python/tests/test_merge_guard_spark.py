@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from steward.build.context import RunContext
-from steward.build.runner import invoke_dbt
 from steward.lakehouse import jars
+from steward.teambuild.context import RunContext
+from steward.teambuild.runner import invoke_dbt
 
 from .spark_support import rows, scalar
 
@@ -39,7 +39,10 @@ def context(
     patch.setenv("STEWARD_JAR_CACHE", str(jars.default_cache_dir(project_dir)))
     # the fixture's model is silver_platform__keyed: built as team platform
     yield RunContext(
-        project_dir=work, env=ENV, team="platform", lakehouse_dir=lakehouse_dir,
+        project_dir=work,
+        env=ENV,
+        team="platform",
+        lakehouse_dir=lakehouse_dir,
         landing_dir=work / "landing",
     )
     patch.undo()

@@ -17,9 +17,9 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from steward.build.context import RunContext
-from steward.build.runner import build_teams
 from steward.data import GenerationConfig, generate
+from steward.teambuild.context import RunContext
+from steward.teambuild.runner import build_teams
 
 from .conftest import PROJECT_DIR
 from .spark_support import build_all, content_hash, deliver, rows, scalar, spark, tables_of

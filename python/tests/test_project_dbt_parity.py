@@ -25,15 +25,39 @@ gridlite:
       host: localhost
       schema: default
 """
-KEYS = ("materialized", "schema", "alias", "database", "tags", "meta", "access", "group",
-        "unique_key", "incremental_strategy", "file_format", "contract")
+KEYS = (
+    "materialized",
+    "schema",
+    "alias",
+    "database",
+    "tags",
+    "meta",
+    "access",
+    "group",
+    "unique_key",
+    "incremental_strategy",
+    "file_format",
+    "contract",
+)
 
 
 def _dbt(args: list[str], project: Path, profiles: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "dbt.cli.main", *args, "--project-dir", str(project),
-         "--profiles-dir", str(profiles)],
-        capture_output=True, text=True, cwd=project, check=False, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "dbt.cli.main",
+            *args,
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(profiles),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        check=False,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
@@ -66,14 +90,16 @@ def test_configs_and_relations_equal_dbt_parse(tmp_path: Path) -> None:
         for key in KEYS:
             if key == "contract":
                 assert bool((ours.config.get(key) or {}).get("enforced")) == bool(
-                    config[key]["enforced"]), unique_id
+                    config[key]["enforced"]
+                ), unique_id
                 continue
             assert _normal(ours.config.get(key)) == _normal(config.get(key)) or (
                 key == "materialized" and ours.config.get(key) is None
             ), (unique_id, key, ours.config.get(key), config.get(key))
         for kind in ("pre-hook", "post-hook"):
-            hooks = [h.get("sql") if isinstance(h, dict) else h
-                     for h in ours.config.get(kind) or []]
+            hooks = [
+                h.get("sql") if isinstance(h, dict) else h for h in ours.config.get(kind) or []
+            ]
             assert hooks == [h["sql"] for h in config[kind]], (unique_id, kind)
         if ours.relation is not None:
             assert ours.relation.schema == theirs["schema"], unique_id

@@ -21,8 +21,12 @@ def project():  # type: ignore[no-untyped-def]
 
 def test_nodes_sources_exposures_groups(project) -> None:  # type: ignore[no-untyped-def]
     names = sorted(n.name for n in project.models)
-    assert names == ["bronze_platform__readings", "gold_commercial_analytics__daily_consumption",
-                     "silver_platform__meters", "silver_platform__readings"]
+    assert names == [
+        "bronze_platform__readings",
+        "gold_commercial_analytics__daily_consumption",
+        "silver_platform__meters",
+        "silver_platform__readings",
+    ]
     kinds = sorted({n.resource_type for n in project.nodes.values()})
     assert kinds == ["model", "seed", "snapshot", "test"]
     assert project.source("landing_platform", "de_readings").schema == "landing_platform"
@@ -65,7 +69,9 @@ def test_project_hooks_and_vars(project) -> None:  # type: ignore[no-untyped-def
 def test_macros_are_indexed(project) -> None:  # type: ignore[no-untyped-def]
     by_path = {f.path: f for f in project.macro_files if not f.internal}
     assert by_path["local_packages/grid_utils/macros/kwh.sql"].macros == (
-        ("to_kwh", 1), ("max_loaded_at", 5))
+        ("to_kwh", 1),
+        ("max_loaded_at", 5),
+    )
     assert any(f.internal for f in project.macro_files)
 
 
@@ -88,8 +94,11 @@ def test_unknown_keys_are_warnings_not_crashes(tmp_path: Path) -> None:
     root = tmp_path / "p"
     shutil.copytree(FIXTURES / "gridlite", root)
     project_file = root / "dbt_project.yml"
-    project_file.write_text(project_file.read_text().replace(
-        "      +tags: [\"gold\"]", "      +tags: [\"gold\"]\n      +materialised: view"))
+    project_file.write_text(
+        project_file.read_text().replace(
+            '      +tags: ["gold"]', '      +tags: ["gold"]\n      +materialised: view'
+        )
+    )
     project = load_project(root)
     messages = [i.message for i in project.issues]
     assert any("`+materialised`" in m for m in messages)

@@ -32,8 +32,9 @@ def test_lint_reports_the_attack(base: Path, tmp_path: Path, name: str) -> None:
     case: dict[str, Any] = CASES[name]
     project = case_project(base, tmp_path / "project", case)
     found = {(f.rule, f.path, f.line) for f in lint(load_project(project)).findings}
-    missing = [want for want in case["lint"]
-               if (want["rule"], want["path"], want["line"]) not in found]
+    missing = [
+        want for want in case["lint"] if (want["rule"], want["path"], want["line"]) not in found
+    ]
     assert not missing, f"not reported: {missing}; found: {sorted(found)}"
     if case.get("routed_to"):
         rules = codeowner_rules((project / CODEOWNERS_PATH).read_text(encoding="utf-8"))
@@ -43,8 +44,11 @@ def test_lint_reports_the_attack(base: Path, tmp_path: Path, name: str) -> None:
 
 
 def codeowner_rules(text: str) -> list[tuple[str, str]]:
-    return [(line.split()[0], line.split()[1]) for line in text.splitlines()
-            if line.strip() and not line.startswith("#")]
+    return [
+        (line.split()[0], line.split()[1])
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
 
 
 def review_of(rules: list[tuple[str, str]], path: str) -> str | None:

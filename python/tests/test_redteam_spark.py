@@ -19,11 +19,11 @@ from typing import Any
 
 import pytest
 
-from steward.build.context import RunContext
-from steward.build.runner import invoke_dbt
 from steward.cli.main import main as steward_main
 from steward.guard import parse
 from steward.lakehouse import jars
+from steward.teambuild.context import RunContext
+from steward.teambuild.runner import invoke_dbt
 
 from .redteam import base_project, case_project, load_cases
 from .spark_support import content_hash, rows, spark
@@ -45,8 +45,13 @@ class Arena:
     location: str
 
     def context(self, project: Path, team: str | None) -> RunContext:
-        return RunContext(project_dir=project, env=ENV, team=team, lakehouse_dir=self.lakehouse,
-                          landing_dir=self.base / "landing")
+        return RunContext(
+            project_dir=project,
+            env=ENV,
+            team=team,
+            lakehouse_dir=self.lakehouse,
+            landing_dir=self.base / "landing",
+        )
 
     def dbt(self, project: Path, team: str | None, args: list[str]) -> tuple[Any, str]:
         """Run dbt; the result and every error and warning it reported, as one text."""
@@ -56,10 +61,13 @@ class Arena:
             if event.info.level in ("error", "warn"):
                 said.append(event.info.msg)
 
-        variables = {"victim_root": self.location.rsplit("/", 1)[0],
-                     "victim_location": self.location}
-        result = invoke_dbt(self.context(project, team),
-                            [*args, "--vars", json.dumps(variables)], [collect])
+        variables = {
+            "victim_root": self.location.rsplit("/", 1)[0],
+            "victim_location": self.location,
+        }
+        result = invoke_dbt(
+            self.context(project, team), [*args, "--vars", json.dumps(variables)], [collect]
+        )
         for node in getattr(result.result, "results", None) or []:
             said.append(str(node.message))
         if result.exception is not None:
@@ -75,8 +83,9 @@ def victim_state() -> tuple[int, tuple[int, int], list[str]]:
 
 
 @pytest.fixture(scope="module")
-def arena(project_dir: Path, lakehouse_dir: Path,
-          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Arena]:
+def arena(
+    project_dir: Path, lakehouse_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Arena]:
     work = tmp_path_factory.mktemp("redteam")
     base = base_project(work / "base", project_dir)
     (base / "landing").mkdir()
@@ -103,8 +112,11 @@ def test_the_legitimate_build_of_the_attacker_passes(arena: Arena) -> None:
 def test_every_write_carries_who_wrote_it(arena: Arena) -> None:
     for table, team, node in (
         (VICTIM, "platform", "model.redteam.silver_platform__readings"),
-        (f"{ENV}_gold_commercial_analytics.daily", ATTACKER,
-         "model.redteam.gold_commercial_analytics__daily"),
+        (
+            f"{ENV}_gold_commercial_analytics.daily",
+            ATTACKER,
+            "model.redteam.gold_commercial_analytics__daily",
+        ),
     ):
         history = rows(f"describe history {table}")
         metadata = parse(history[0]["userMetadata"])
@@ -161,8 +173,19 @@ def test_a_run_without_a_team_is_read_only(arena: Arena) -> None:
 def test_audit_passes_on_the_guarded_build_and_flags_a_bare_pyspark_write(
     arena: Arena, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = ["audit", "--env", ENV, "--project-dir", str(arena.base), "--format", "json",
-            "--lakehouse", str(arena.lakehouse), "--landing", str(arena.base / "landing")]
+    args = [
+        "audit",
+        "--env",
+        ENV,
+        "--project-dir",
+        str(arena.base),
+        "--format",
+        "json",
+        "--lakehouse",
+        str(arena.lakehouse),
+        "--landing",
+        str(arena.base / "landing"),
+    ]
     assert steward_main(args) == 0, capsys.readouterr()
     clean = json.loads(capsys.readouterr().out)
     assert clean["findings"] == [] and clean["summary"]["tables"] >= 2

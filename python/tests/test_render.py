@@ -22,7 +22,8 @@ def test_relations_come_from_the_project_namespace_macros(rendered) -> None:  # 
     relations = {n.node.name: n.relation_name for n in rendered.nodes.values()}
     assert relations["silver_platform__readings"] == "silver_platform.readings"
     assert relations["gold_commercial_analytics__daily_consumption"] == (
-        "gold_commercial_analytics.daily_consumption")
+        "gold_commercial_analytics.daily_consumption"
+    )
 
 
 def test_dev_target_prefixes_the_schema() -> None:
@@ -77,16 +78,16 @@ def test_run_query_statement_and_adapter_execute_are_recorded(tmp_path: Path) ->
     node = render_project(project).nodes["model.case.ops_platform__run_log"]
     assert node.sql[0].sql == "select 0 as n"
     recorded = [(s.kind, s.position.path, s.position.line) for s in node.statements]
-    assert recorded == [("statement", "macros/ops.sql", 2),
-                        ("adapter.execute", "macros/ops.sql", 3),
-                        ("run_query", "macros/ops.sql", 4)]
+    assert recorded == [
+        ("statement", "macros/ops.sql", 2),
+        ("adapter.execute", "macros/ops.sql", 3),
+        ("run_query", "macros/ops.sql", 4),
+    ]
 
 
 def test_builtins_override_of_ref(tmp_path: Path) -> None:
     files = {
-        "macros/ref.sql": (
-            "{% macro ref(name) %}{{ return(builtins.ref(name)) }}{% endmacro %}\n"
-        ),
+        "macros/ref.sql": ("{% macro ref(name) %}{{ return(builtins.ref(name)) }}{% endmacro %}\n"),
     }
     rendered = render_project(load_project(write_project(tmp_path, files)))
     node = rendered.nodes["model.case.silver_platform__readings"]
@@ -110,8 +111,9 @@ def test_dynamic_config_is_captured(tmp_path: Path) -> None:
 
 
 def test_unresolved_macro_never_crashes(tmp_path: Path) -> None:
-    files = {"models/silver/platform/silver_platform__readings.sql":
-             "select {{ codegen.thing() }} from {{ ref('bronze_platform__readings') }}\n"}
+    files = {
+        "models/silver/platform/silver_platform__readings.sql": "select {{ codegen.thing() }} from {{ ref('bronze_platform__readings') }}\n"
+    }
     rendered = render_project(load_project(write_project(tmp_path, files)))
     node = rendered.nodes["model.case.silver_platform__readings"]
     assert node.sql == ()
@@ -124,8 +126,7 @@ def test_return_from_a_sibling_macro_of_the_same_file(tmp_path: Path) -> None:
             "{% macro layers() %}{{ return(['bronze', 'silver']) }}{% endmacro %}\n"
             "{% macro first_layer() %}{{ return(layers()[0]) }}{% endmacro %}\n"
         ),
-        "models/silver/platform/silver_platform__readings.sql":
-            "select '{{ first_layer() }}' as layer\n",
+        "models/silver/platform/silver_platform__readings.sql": "select '{{ first_layer() }}' as layer\n",
     }
     rendered = render_project(load_project(write_project(tmp_path, files)))
     node = rendered.nodes["model.case.silver_platform__readings"]

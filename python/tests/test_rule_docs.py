@@ -19,7 +19,8 @@ def test_committed_rule_pages_are_up_to_date() -> None:
     assert committed == set(expected), "run `steward rules --write-docs docs/rules`"
     for name, text in expected.items():
         assert (DOCS / name).read_text(encoding="utf-8") == text, (
-            f"docs/rules/{name} is stale: run `steward rules --write-docs docs/rules`")
+            f"docs/rules/{name} is stale: run `steward rules --write-docs docs/rules`"
+        )
 
 
 def test_every_page_has_every_section() -> None:

@@ -20,8 +20,7 @@ from tests.rulecases import load_cases, write_project
 CASES = load_cases()
 
 
-@pytest.mark.parametrize(("rule_id", "name", "case"), CASES,
-                         ids=[f"{r}-{n}" for r, n, _ in CASES])
+@pytest.mark.parametrize(("rule_id", "name", "case"), CASES, ids=[f"{r}-{n}" for r, n, _ in CASES])
 def test_rule_case(tmp_path: Path, rule_id: str, name: str, case: dict[str, Any]) -> None:
     root = write_project(tmp_path, case.get("files"), base=case.get("base", True))
     result = lint(load_project(root), today=dt.date(2026, 6, 1))

@@ -31,13 +31,17 @@ def test_path_reads() -> None:
     [
         ("insert into a.b select * from c.d", [("INSERT", "TABLE", "a.b")]),
         ("insert overwrite table a.b select 1", [("INSERT OVERWRITE", "TABLE", "a.b")]),
-        ("merge into a.b t using c.d s on t.id = s.id when matched then update set *",
-         [("MERGE", "TABLE", "a.b")]),
+        (
+            "merge into a.b t using c.d s on t.id = s.id when matched then update set *",
+            [("MERGE", "TABLE", "a.b")],
+        ),
         ("create table a.b as select 1", [("CREATE", "TABLE", "a.b")]),
         ("create or replace view a.v as select 1", [("CREATE OR REPLACE", "VIEW", "a.v")]),
         ("drop table if exists a.b", [("DROP", "TABLE", "a.b")]),
-        ("alter table a.b rename to c.d", [("ALTER", "TABLE", "a.b"),
-                                           ("ALTER RENAME", "TABLE", "c.d")]),
+        (
+            "alter table a.b rename to c.d",
+            [("ALTER", "TABLE", "a.b"), ("ALTER RENAME", "TABLE", "c.d")],
+        ),
         ("truncate table a.b", [("TRUNCATE", "TABLE", "a.b")]),
         ("delete from a.b where x = 1", [("DELETE", "TABLE", "a.b")]),
         ("update a.b set x = 1", [("UPDATE", "TABLE", "a.b")]),
@@ -48,8 +52,10 @@ def test_path_reads() -> None:
         ("optimize a.b zorder by (x)", [("OPTIMIZE", "TABLE", "a.b")]),
         ("vacuum `a`.`b` retain 168 hours", [("VACUUM", "TABLE", "a.b")]),
         ("restore table a.b to version as of 3", [("RESTORE", "TABLE", "a.b")]),
-        ("insert overwrite directory '/x' using delta select 1",
-         [("INSERT OVERWRITE DIRECTORY", "DIRECTORY", "/x")]),
+        (
+            "insert overwrite directory '/x' using delta select 1",
+            [("INSERT OVERWRITE DIRECTORY", "DIRECTORY", "/x")],
+        ),
         ("delete from delta.`/p` where 1 = 1", [("DELETE", "TABLE", "/p")]),
     ],
 )
@@ -67,8 +73,9 @@ def test_semicolon_in_a_string_does_not_split() -> None:
     assert len(analyze("select ';' as x from a.b").statements) == 1
 
 
-@pytest.mark.parametrize("sql", ["execute immediate 'drop table a.b'", "frobnicate a.b",
-                                 "add jar /tmp/x.jar"])
+@pytest.mark.parametrize(
+    "sql", ["execute immediate 'drop table a.b'", "frobnicate a.b", "add jar /tmp/x.jar"]
+)
 def test_fails_closed(sql: str) -> None:
     result = analyze(sql)
     assert result.unknown
@@ -81,8 +88,13 @@ def test_temporary_view_is_marked() -> None:
 
 
 def test_harmless_commands() -> None:
-    for sql in ("set spark.sql.shuffle.partitions = 4", "show tables", "describe a.b",
-                "refresh table a.b", "cache table a.b"):
+    for sql in (
+        "set spark.sql.shuffle.partitions = 4",
+        "show tables",
+        "describe a.b",
+        "refresh table a.b",
+        "cache table a.b",
+    ):
         assert analyze(sql).is_read_only, sql
 
 

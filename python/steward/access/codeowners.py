@@ -21,8 +21,11 @@ def github_handle(team: Team, project: Project) -> str:
 
 
 def _team_paths(team: Team, project: Project) -> list[str]:
-    paths = [f"/{folder.strip('/')}/{layer}/{team.id}/"
-             for folder in project.dbt_project.model_paths for layer in team.layers]
+    paths = [
+        f"/{folder.strip('/')}/{layer}/{team.id}/"
+        for folder in project.dbt_project.model_paths
+        for layer in team.layers
+    ]
     paths.append(f"/contracts/{team.id}/")
     paths.append(f"/platform/config/teams/{team.id}.yml")
     return paths

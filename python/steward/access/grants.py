@@ -25,8 +25,10 @@ class Grant:
     why: str
 
     def sql(self) -> str:
-        return (f"GRANT {', '.join(self.privileges)} ON {self.securable_type} "
-                f"{self.securable} TO `{self.principal}`;")
+        return (
+            f"GRANT {', '.join(self.privileges)} ON {self.securable_type} "
+            f"{self.securable} TO `{self.principal}`;"
+        )
 
 
 def default_catalog(project: Project, env: str) -> str:
@@ -54,12 +56,21 @@ def grants(project: Project, env: str, catalog: str | None = None) -> tuple[Gran
     catalog = catalog or default_catalog(project, env)
     prefix = env_prefix(env)
     teams: tuple[Team, ...] = registry.teams
-    result = [Grant(("USE CATALOG",), "CATALOG", catalog, team.id, "every team uses the catalog")
-              for team in teams]
+    result = [
+        Grant(("USE CATALOG",), "CATALOG", catalog, team.id, "every team uses the catalog")
+        for team in teams
+    ]
     for team in teams:
         for layer in (*team.layers, LANDING):
-            result.append(Grant(OWNER_PRIVILEGES, "SCHEMA", f"{catalog}.{prefix}{layer}_{team.id}",
-                                team.id, f"team {team.id} owns the namespace"))
+            result.append(
+                Grant(
+                    OWNER_PRIVILEGES,
+                    "SCHEMA",
+                    f"{catalog}.{prefix}{layer}_{team.id}",
+                    team.id,
+                    f"team {team.id} owns the namespace",
+                )
+            )
     for node in sorted(project.models, key=lambda n: n.name):
         if node.access != "public" or len(node.folders) < 2:
             continue
@@ -69,10 +80,10 @@ def grants(project: Project, env: str, catalog: str | None = None) -> tuple[Gran
                 if team.id == owner:
                     continue
                 why = f"public data product {node.name}"
-                result.append(Grant(("USE SCHEMA",), "SCHEMA", f"{catalog}.{schema}", team.id,
-                                    why))
-                result.append(Grant(("SELECT",), "TABLE", f"{catalog}.{schema}.{name}",
-                                    team.id, why))
+                result.append(Grant(("USE SCHEMA",), "SCHEMA", f"{catalog}.{schema}", team.id, why))
+                result.append(
+                    Grant(("SELECT",), "TABLE", f"{catalog}.{schema}.{name}", team.id, why)
+                )
     return tuple(dict.fromkeys(result))
 
 
@@ -86,13 +97,22 @@ def render_grants(project: Project, env: str, catalog: str | None = None) -> str
     ]
     section = None
     for grant in grants(project, env, catalog):
-        heading = ("catalog" if grant.securable_type == "CATALOG" else
-                   "owners" if grant.privileges == OWNER_PRIVILEGES else "readers")
+        heading = (
+            "catalog"
+            if grant.securable_type == "CATALOG"
+            else "owners"
+            if grant.privileges == OWNER_PRIVILEGES
+            else "readers"
+        )
         if heading != section:
             section = heading
             lines.append("")
-            lines.append({"catalog": "-- every team uses the catalog",
-                          "owners": "-- each team writes (and reads) its own namespaces",
-                          "readers": "-- every other team reads the public data products"}[heading])
+            lines.append(
+                {
+                    "catalog": "-- every team uses the catalog",
+                    "owners": "-- each team writes (and reads) its own namespaces",
+                    "readers": "-- every other team reads the public data products",
+                }[heading]
+            )
         lines.append(grant.sql())
     return "\n".join(lines) + "\n"

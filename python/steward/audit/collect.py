@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from steward.audit.history import Commit
-from steward.build.context import RunContext
-from steward.build.runner import invoke_dbt
 from steward.errors import UserError
 from steward.guard.policy import env_prefix
 from steward.project.model import Registry
+from steward.teambuild.context import RunContext
+from steward.teambuild.runner import invoke_dbt
 
 MARK = "steward-audit "
 TABLE_MARK = "steward-audit-table "
@@ -26,12 +26,14 @@ TABLE_MARK = "steward-audit-table "
 def governed_schemas(registry: Registry, env: str) -> dict[str, str]:
     """Every `<prefix><layer>_<team>` of the registry -> the team that owns it."""
     prefix = env_prefix(env)
-    return {f"{prefix}{layer}_{team.id}": team.id
-            for team in registry.teams for layer in team.layers}
+    return {
+        f"{prefix}{layer}_{team.id}": team.id for team in registry.teams for layer in team.layers
+    }
 
 
-def collect_history(context: RunContext, schemas: Mapping[str, str]) -> tuple[
-        list[Commit], list[str]]:
+def collect_history(
+    context: RunContext, schemas: Mapping[str, str]
+) -> tuple[list[Commit], list[str]]:
     """The commits of every Delta table in `schemas`, and the tables seen."""
     commits: list[Commit] = []
     tables: list[str] = []
@@ -39,20 +41,37 @@ def collect_history(context: RunContext, schemas: Mapping[str, str]) -> tuple[
     def collect(event: Any) -> None:
         message = getattr(event.info, "msg", "")
         if message.startswith(MARK):
-            data = json.loads(message[len(MARK):])
-            commits.append(Commit(data["table"], int(data["version"]), data["timestamp"],
-                                  data["operation"], data.get("user_metadata")))
+            data = json.loads(message[len(MARK) :])
+            commits.append(
+                Commit(
+                    data["table"],
+                    int(data["version"]),
+                    data["timestamp"],
+                    data["operation"],
+                    data.get("user_metadata"),
+                )
+            )
         elif message.startswith(TABLE_MARK):
-            tables.append(json.loads(message[len(TABLE_MARK):])["table"])
+            tables.append(json.loads(message[len(TABLE_MARK) :])["table"])
 
     audit_context = RunContext(
-        project_dir=context.project_dir, target=context.target, env=context.env, team=None,
-        lakehouse_dir=context.lakehouse_dir, landing_dir=context.landing_dir,
+        project_dir=context.project_dir,
+        target=context.target,
+        env=context.env,
+        team=None,
+        lakehouse_dir=context.lakehouse_dir,
+        landing_dir=context.landing_dir,
     )
-    args = ["run-operation", "steward_audit_history", "--args",
-            json.dumps({"schemas": sorted(schemas)}), "--quiet"]
+    args = [
+        "run-operation",
+        "steward_audit_history",
+        "--args",
+        json.dumps({"schemas": sorted(schemas)}),
+        "--quiet",
+    ]
     result = invoke_dbt(audit_context, args, [collect])
     if not result.success:
-        raise UserError(f"dbt could not read the table history: "
-                        f"{result.exception or 'see the log above'}")
+        raise UserError(
+            f"dbt could not read the table history: {result.exception or 'see the log above'}"
+        )
     return commits, tables

@@ -47,13 +47,22 @@ class AuditReport:
     def as_dict(self) -> dict[str, Any]:
         return {
             "findings": [f.as_dict() for f in self.findings],
-            "summary": {"env": self.env, "tables": self.tables, "commits": self.commits,
-                        "findings": len(self.findings)},
+            "summary": {
+                "env": self.env,
+                "tables": self.tables,
+                "commits": self.commits,
+                "findings": len(self.findings),
+            },
         }
 
 
-def judge(commits: Iterable[Commit], owners: Mapping[str, str], env: str,
-          tables: Iterable[str] = (), since: str | None = None) -> AuditReport:
+def judge(
+    commits: Iterable[Commit],
+    owners: Mapping[str, str],
+    env: str,
+    tables: Iterable[str] = (),
+    since: str | None = None,
+) -> AuditReport:
     """`owners` maps each governed schema to its team; a commit lacking steward's metadata,
     or written by another team, is a finding. `since` (`YYYY-MM-DD[ HH:MM:SS]`, UTC as
     DESCRIBE HISTORY shows it) leaves out older commits."""
@@ -68,16 +77,29 @@ def judge(commits: Iterable[Commit], owners: Mapping[str, str], env: str,
         owner = owners.get(commit.table.split(".", 1)[0], "")
         metadata = parse(commit.user_metadata)
         if metadata is None:
-            problem = ("no steward commit metadata: written outside a guarded dbt run (a "
-                       "notebook, a bare SparkSession, a job, another tool)")
+            problem = (
+                "no steward commit metadata: written outside a guarded dbt run (a "
+                "notebook, a bare SparkSession, a job, another tool)"
+            )
             writer = None
         elif metadata.team != owner:
-            problem = (f"written by team {metadata.team} ({metadata.node}, invocation "
-                       f"{metadata.invocation_id}), which does not own it")
+            problem = (
+                f"written by team {metadata.team} ({metadata.node}, invocation "
+                f"{metadata.invocation_id}), which does not own it"
+            )
             writer = metadata.team
         else:
             continue
-        findings.append(AuditFinding(commit.table, commit.version, commit.timestamp,
-                                     commit.operation, owner, writer, problem))
+        findings.append(
+            AuditFinding(
+                commit.table,
+                commit.version,
+                commit.timestamp,
+                commit.operation,
+                owner,
+                writer,
+                problem,
+            )
+        )
     findings.sort(key=lambda f: (f.table, f.version))
     return AuditReport(env, tuple(findings), len(seen_tables), count)

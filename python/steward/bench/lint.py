@@ -120,8 +120,13 @@ def _time(label: str, args: list[str], repeat: int, cwd: Path | None = None) -> 
     findings = None
     for _ in range(repeat):
         started = time.perf_counter()
-        done = subprocess.run([*_steward(), *args, "--format", "json"], capture_output=True,
-                              text=True, cwd=cwd, check=False)
+        done = subprocess.run(
+            [*_steward(), *args, "--format", "json"],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            check=False,
+        )
         runs.append(time.perf_counter() - started)
         code = done.returncode
         if code == 2:
@@ -134,8 +139,12 @@ def _time(label: str, args: list[str], repeat: int, cwd: Path | None = None) -> 
 
 
 def _git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.email=bench@steward.invalid", "-c", "user.name=bench",
-                    *args], cwd=root, check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.email=bench@steward.invalid", "-c", "user.name=bench", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
 
 
 def _change(bench: BenchProject) -> str:
@@ -143,8 +152,10 @@ def _change(bench: BenchProject) -> str:
     model = bench.change_candidate()
     path = bench.root / model.path
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("\nselect\n", "\nselect\n    current_date() as linted_on,\n",
-                                 1), encoding="utf-8")
+    path.write_text(
+        text.replace("\nselect\n", "\nselect\n    current_date() as linted_on,\n", 1),
+        encoding="utf-8",
+    )
     return model.name
 
 
@@ -159,9 +170,23 @@ def sqlfluff_version() -> str | None:
 def _sqlfluff(root: Path, files: list[str], processes: int) -> float:
     exe = str(Path(sys.executable).with_name("sqlfluff"))
     started = time.perf_counter()
-    subprocess.run([exe, "lint", *files, "--processes", str(processes), "--nofail",
-                    "--disable-progress-bar", "--format", "json"],
-                   cwd=root, capture_output=True, text=True, check=False)
+    subprocess.run(
+        [
+            exe,
+            "lint",
+            *files,
+            "--processes",
+            str(processes),
+            "--nofail",
+            "--disable-progress-bar",
+            "--format",
+            "json",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return time.perf_counter() - started
 
 
@@ -173,16 +198,22 @@ def run_sqlfluff(bench: BenchProject, sample: int, processes: int) -> SqlfluffTi
     files = list(bench.model_paths)
     if sample <= 0 or sample >= len(files):
         seconds = _sqlfluff(bench.root, files, processes)
-        return SqlfluffTiming(len(files), len(files), seconds, processes, False, seconds,
-                              version)
+        return SqlfluffTiming(len(files), len(files), seconds, processes, False, seconds, version)
     step = len(files) / sample
     chosen = [files[int(i * step)] for i in range(sample)]
     one = _sqlfluff(bench.root, chosen[:1], processes)
     seconds = _sqlfluff(bench.root, chosen, processes)
     # its start-up once, then each further file at the sample's marginal rate
     marginal = max(seconds - one, 0.0) / (len(chosen) - 1)
-    return SqlfluffTiming(len(files), len(chosen), seconds, processes, True,
-                          one + marginal * (len(files) - 1), version)
+    return SqlfluffTiming(
+        len(files),
+        len(chosen),
+        seconds,
+        processes,
+        True,
+        one + marginal * (len(files) - 1),
+        version,
+    )
 
 
 def _load() -> tuple[float, float, float] | None:
@@ -193,8 +224,14 @@ def _load() -> tuple[float, float, float] | None:
         return None
 
 
-def run(project_dir: Path | None, models: int = 1000, seed: int = 7, repeat: int = 3,
-        sqlfluff_sample: int = 40, work_dir: Path | None = None) -> LintBenchmark:
+def run(
+    project_dir: Path | None,
+    models: int = 1000,
+    seed: int = 7,
+    repeat: int = 3,
+    sqlfluff_sample: int = 40,
+    work_dir: Path | None = None,
+) -> LintBenchmark:
     jobs = default_jobs()
     load = _load()
     with tempfile.TemporaryDirectory(prefix="steward-bench-lint-", dir=work_dir) as tmp:
@@ -205,8 +242,9 @@ def run(project_dir: Path | None, models: int = 1000, seed: int = 7, repeat: int
         _git(root, "add", "-A")
         _git(root, "commit", "-q", "-m", "base")
         changed_model = _change(bench)
-        changed = _time("--changed-since HEAD", ["lint", str(root), "--changed-since", "HEAD"],
-                        repeat)
+        changed = _time(
+            "--changed-since HEAD", ["lint", str(root), "--changed-since", "HEAD"], repeat
+        )
         _git(root, "checkout", "-q", "--", ".")
         shutil.rmtree(root / ".git")
         reference = None
@@ -215,13 +253,26 @@ def run(project_dir: Path | None, models: int = 1000, seed: int = 7, repeat: int
             reference = _time("reference project", ["lint", str(project_dir)], repeat)
             reference_models = sum(1 for _ in (project_dir / "models").rglob("*.sql"))
         fluff = run_sqlfluff(bench, sqlfluff_sample, jobs)
-    missing = None if fluff is not None else (
-        "sqlfluff is not installed: `make bench-lint` installs it, or "
-        "`.venv/bin/pip install -c constraints.txt -e '.[bench]'`")
-    return LintBenchmark(models=len(bench.models), jobs=jobs, full=full, changed=changed,
-                         changed_model=changed_model, reference=reference,
-                         reference_models=reference_models, load_before=load,
-                         sqlfluff=fluff, sqlfluff_missing=missing)
+    missing = (
+        None
+        if fluff is not None
+        else (
+            "sqlfluff is not installed: `make bench-lint` installs it, or "
+            "`.venv/bin/pip install -c constraints.txt -e '.[bench]'`"
+        )
+    )
+    return LintBenchmark(
+        models=len(bench.models),
+        jobs=jobs,
+        full=full,
+        changed=changed,
+        changed_model=changed_model,
+        reference=reference,
+        reference_models=reference_models,
+        load_before=load,
+        sqlfluff=fluff,
+        sqlfluff_missing=missing,
+    )
 
 
 def _goal(value: float, limit: float, above: bool = False) -> str:
@@ -237,9 +288,11 @@ def report(result: LintBenchmark) -> str:
         f"median of {len(full.runs)})",
     ]
     if result.load_before is not None:
-        lines.append("machine load average before: "
-                     + ", ".join(f"{x:.2f}" for x in result.load_before)
-                     + (" (busy: figures are pessimistic)" if result.load_before[0] > 1 else ""))
+        lines.append(
+            "machine load average before: "
+            + ", ".join(f"{x:.2f}" for x in result.load_before)
+            + (" (busy: figures are pessimistic)" if result.load_before[0] > 1 else "")
+        )
     lines += [
         f"  full lint                {full.median:7.2f} s  (best {full.best:.2f} s)  "
         f"{result.models_per_second:,.0f} models/s  goal <= 3 s: "
@@ -249,23 +302,32 @@ def report(result: LintBenchmark) -> str:
     ]
     if result.reference is not None:
         ref = result.reference
-        lines.append(f"  reference project        {ref.median:7.2f} s  (best {ref.best:.2f} s)  "
-                     f"{result.reference_models} models, exit {ref.exit_code}")
+        lines.append(
+            f"  reference project        {ref.median:7.2f} s  (best {ref.best:.2f} s)  "
+            f"{result.reference_models} models, exit {ref.exit_code}"
+        )
     fluff = result.sqlfluff
     if fluff is None:
         lines.append(f"  sqlfluff: not measured. {result.sqlfluff_missing}")
     else:
-        how = (f"{fluff.linted} of {fluff.files} files in {fluff.seconds:.1f} s, extrapolated "
-               f"to all files" if fluff.extrapolated else f"all {fluff.files} files")
+        how = (
+            f"{fluff.linted} of {fluff.files} files in {fluff.seconds:.1f} s, extrapolated "
+            f"to all files"
+            if fluff.extrapolated
+            else f"all {fluff.files} files"
+        )
         ratio = result.sqlfluff_ratio or 0.0
         label = " (extrapolated)" if fluff.extrapolated else ""
         lines.append(
             f"  sqlfluff {fluff.version.split()[-1]} (jinja, sparksql, {fluff.processes} "
             f"process(es)) {fluff.seconds_all:7.1f} s{label}"
-            f"  [{how}; {fluff.per_file * 1000:.0f} ms a file]")
-        lines.append(f"  steward is {ratio:,.0f}x faster than sqlfluff on the same files"
-                     f"{' (extrapolated)' if fluff.extrapolated else ''}  goal >= 100x: "
-                     f"{_goal(ratio, 100.0, above=True)}")
+            f"  [{how}; {fluff.per_file * 1000:.0f} ms a file]"
+        )
+        lines.append(
+            f"  steward is {ratio:,.0f}x faster than sqlfluff on the same files"
+            f"{' (extrapolated)' if fluff.extrapolated else ''}  goal >= 100x: "
+            f"{_goal(ratio, 100.0, above=True)}"
+        )
     return "\n".join(lines)
 
 

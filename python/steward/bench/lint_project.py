@@ -23,15 +23,53 @@ COUNTRY = {"platform": "DE", "electra": "FR", "dutchgrid": "NL"}
 # silver of these teams may read another team's public silver; the others read only their
 # own, so the team graph stays acyclic (electra, dutchgrid -> platform -> analytics)
 SILVER_READERS = {"platform": ("electra", "dutchgrid"), "electra": (), "dutchgrid": ()}
-GOLD_READERS = {"commercial_analytics": (), "regulatory_reporting": ("commercial_analytics",),
-                "ml_forecasting": ("commercial_analytics",)}
+GOLD_READERS = {
+    "commercial_analytics": (),
+    "regulatory_reporting": ("commercial_analytics",),
+    "ml_forecasting": ("commercial_analytics",),
+}
 
-NOUNS = ("readings", "meters", "tariffs", "regions", "invoices", "contracts", "customers",
-         "outages", "grid_events", "substations", "feeders", "forecasts", "weather",
-         "prices", "settlements", "payments", "installations", "inspections", "alarms",
-         "interruptions", "connections", "losses", "peaks", "balances", "schedules")
-QUALIFIERS = ("daily", "hourly", "monthly", "by_region", "by_tariff", "latest", "history",
-              "enriched", "summary", "quality", "deltas", "rollup")
+NOUNS = (
+    "readings",
+    "meters",
+    "tariffs",
+    "regions",
+    "invoices",
+    "contracts",
+    "customers",
+    "outages",
+    "grid_events",
+    "substations",
+    "feeders",
+    "forecasts",
+    "weather",
+    "prices",
+    "settlements",
+    "payments",
+    "installations",
+    "inspections",
+    "alarms",
+    "interruptions",
+    "connections",
+    "losses",
+    "peaks",
+    "balances",
+    "schedules",
+)
+QUALIFIERS = (
+    "daily",
+    "hourly",
+    "monthly",
+    "by_region",
+    "by_tariff",
+    "latest",
+    "history",
+    "enriched",
+    "summary",
+    "quality",
+    "deltas",
+    "rollup",
+)
 
 _LAYER_SHARE = (("bronze", 0.24), ("silver", 0.33))
 
@@ -115,10 +153,16 @@ def _plan(total: int, seed: int) -> list[BenchModel]:
 
     def add(layer: str, team: str, index: int, upstream: list[str]) -> None:
         name = names[(layer, team)][index]
-        plan.append(BenchModel(
-            name=name, layer=layer, team=team, path=f"models/{layer}/{team}/{name}.sql",
-            public=name in public[(layer, team)] and layer != "bronze",
-            upstream=tuple(dict.fromkeys(upstream))))
+        plan.append(
+            BenchModel(
+                name=name,
+                layer=layer,
+                team=team,
+                path=f"models/{layer}/{team}/{name}.sql",
+                public=name in public[(layer, team)] and layer != "bronze",
+                upstream=tuple(dict.fromkeys(upstream)),
+            )
+        )
 
     for team in ENGINEERING:
         for index in range(counts[("bronze", team)]):
@@ -302,7 +346,7 @@ def _bronze_sql(model: BenchModel, rng: random.Random) -> str:
     partition_by=['event_date'],
 ) }}}}
 
--- {entity.replace('_', ' ')} as landed in {COUNTRY[model.team]}: typed, one row per id and time.
+-- {entity.replace("_", " ")} as landed in {COUNTRY[model.team]}: typed, one row per id and time.
 with source as (
 
     select *
@@ -342,7 +386,8 @@ select * from deduplicated
 def _silver_sql(model: BenchModel, rng: random.Random) -> str:
     entity = model.name.split("__", 1)[1]
     first, *others = model.upstream
-    ctes = [f"""\
+    ctes = [
+        f"""\
 base as (
 
     select *
@@ -350,7 +395,8 @@ base as (
     where event_ts is not null
         {{{{ bench_window_filter('event_date') }}}}
 
-)"""]
+)"""
+    ]
     joins = []
     extra_columns = []
     for index, upstream in enumerate(others, start=1):
@@ -386,7 +432,7 @@ enriched as (
 
     select
         base.meter_id,
-        coalesce(base.region_id, {'u1.region_id' if others else "'unknown'"}) as region_id,
+        coalesce(base.region_id, {"u1.region_id" if others else "'unknown'"}) as region_id,
         base.event_ts,
         base.event_date,
         base.kwh,
@@ -410,8 +456,8 @@ enriched as (
     partition_by=['event_date'],
 ) }}}}
 
--- {entity.replace('_', ' ')}: conformed, one row per meter and time, with its region.
-with {(','+chr(10)+chr(10)).join(ctes)}
+-- {entity.replace("_", " ")}: conformed, one row per meter and time, with its region.
+with {("," + chr(10) + chr(10)).join(ctes)}
 
 select
     {{{{ bench_surrogate_key(['meter_id', 'event_ts']) }}}} as {entity}_key,
@@ -425,23 +471,31 @@ def _gold_sql(model: BenchModel, rng: random.Random) -> str:
     entity = model.name.split("__", 1)[1]
     unions = "\n\n    union all\n\n".join(
         f"""\
-    select meter_id, region_id, event_date, kwh, amount_eur, '{up.split('__', 1)[0]}' as origin
+    select meter_id, region_id, event_date, kwh, amount_eur, '{up.split("__", 1)[0]}' as origin
     from {{{{ ref('{up}') }}}}
     where event_date is not null"""
-        for up in model.upstream)
+        for up in model.upstream
+    )
     grain = rng.choice(("day", "month"))
     period = "event_date" if grain == "day" else "trunc(event_date, 'MM')"
     materialized = rng.choice(("table", "incremental"))
-    config = ("{{ config(materialized='table') }}" if materialized == "table" else
-              "{{ config(unique_key=['region_id', 'period_start']) }}")
-    incremental = "" if materialized == "table" else """
+    config = (
+        "{{ config(materialized='table') }}"
+        if materialized == "table"
+        else "{{ config(unique_key=['region_id', 'period_start']) }}"
+    )
+    incremental = (
+        ""
+        if materialized == "table"
+        else """
 {% if is_incremental() %}
 where period_start >= (select max(period_start) from {{ this }})
 {% endif %}"""
+    )
     return f"""\
 {config}
 
--- {entity.replace('_', ' ')} per region and {grain}, with its trend.
+-- {entity.replace("_", " ")} per region and {grain}, with its trend.
 with inputs as (
 
 {unions}
@@ -528,8 +582,14 @@ def _models_yml(models: list[BenchModel]) -> str:
 
 
 def _sources_yml(team: str, models: list[BenchModel]) -> str:
-    lines = ["version: 2", "", "sources:", f"  - name: landing_{team}",
-             f"    schema: landing_{team}", "    tables:"]
+    lines = [
+        "version: 2",
+        "",
+        "sources:",
+        f"  - name: landing_{team}",
+        f"    schema: landing_{team}",
+        "    tables:",
+    ]
     for model in models:
         lines.append(f"      - name: {model.name.split('__', 1)[1]}")
     return "\n".join(lines) + "\n"
@@ -564,11 +624,13 @@ def generate_lint_project(root: Path, models: int = 1000, seed: int = 7) -> Benc
         return "\n".join(f"      {team}: {{+group: {team}}}" for team in teams)
 
     files["dbt_project.yml"] = DBT_PROJECT.format(
-        bronze=groups("bronze"), silver=groups("silver"), gold=groups("gold"))
+        bronze=groups("bronze"), silver=groups("silver"), gold=groups("gold")
+    )
     files["platform/teams.yml"] = TEAMS_YML
     files["models/groups.yml"] = "groups:\n" + "".join(
         f"  - name: {team}\n    owner: {{name: {team}, email: {team}@gridbench.example}}\n"
-        for team in (*ENGINEERING, *ANALYTICS))
+        for team in (*ENGINEERING, *ANALYTICS)
+    )
     files.update(MACROS)
     for rel, text in files.items():
         path = root / rel

@@ -15,6 +15,7 @@ baseline. It reports:
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import tempfile
@@ -24,11 +25,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from steward.build.context import RunContext
-from steward.build.order import build_order, team_graph
-from steward.build.runner import invoke_dbt, parse_manifest
 from steward.data import GenerationConfig, generate
 from steward.data.delivery import deliver
+from steward.teambuild.context import RunContext
+from steward.teambuild.order import build_order, team_graph
+from steward.teambuild.runner import invoke_dbt, parse_manifest
 
 INGESTION_TEAMS = ("dutchgrid", "electra", "platform")
 
@@ -191,18 +192,18 @@ def run(
             landed = _count_rows(files)
             teams = []
             for team in order:
+                run_context = RunContext(
+                    project_dir=project_dir,
+                    env="bench",
+                    team=team,
+                    lakehouse_dir=work / "lakehouse",
+                    landing_dir=landing,
+                    # the contracts' freshness is judged as of the replayed day
+                    as_of=f"{day.isoformat()}T23:59",
+                )
                 seconds, result = _timed(
-                    lambda team=team, day=day: invoke_dbt(
-                        RunContext(
-                            project_dir=project_dir,
-                            env="bench",
-                            team=team,
-                            lakehouse_dir=work / "lakehouse",
-                            landing_dir=landing,
-                            # the contracts' freshness is judged as of the replayed day
-                            as_of=f"{day.isoformat()}T23:59",
-                        ),
-                        ["build", "--select", f"group:{team}", "--quiet"],
+                    functools.partial(
+                        invoke_dbt, run_context, ["build", "--select", f"group:{team}", "--quiet"]
                     )
                 )
                 teams.append(_team_timing(team, seconds, result))

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 from steward.audit import collect_history, governed_schemas, judge
-from steward.build.context import TARGETS, RunContext, find_project_dir
 from steward.errors import UserError
 from steward.lakehouse.java import check_java
 from steward.project.registry import read_registry
+from steward.teambuild.context import TARGETS, RunContext, find_project_dir
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,16 +27,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument("--env", help="environment (default prod on local, dev on cluster)")
-    parser.add_argument("--target", choices=TARGETS, default="local",
-                        help="local: the embedded lakehouse (default); cluster: Thrift Server")
+    parser.add_argument(
+        "--target",
+        choices=TARGETS,
+        default="local",
+        help="local: the embedded lakehouse (default); cluster: Thrift Server",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--since", type=_timestamp,
-                        help="only commits from then on: YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS' "
-                        "(the time zone of DESCRIBE HISTORY, UTC here)")
-    parser.add_argument("--project-dir", type=Path,
-                        help="the dbt project (default: found from the current folder)")
-    parser.add_argument("--lakehouse", type=Path,
-                        help="where a local run keeps its tables (default .lakehouse/)")
+    parser.add_argument(
+        "--since",
+        type=_timestamp,
+        help="only commits from then on: YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS' "
+        "(the time zone of DESCRIBE HISTORY, UTC here)",
+    )
+    parser.add_argument(
+        "--project-dir", type=Path, help="the dbt project (default: found from the current folder)"
+    )
+    parser.add_argument(
+        "--lakehouse", type=Path, help="where a local run keeps its tables (default .lakehouse/)"
+    )
     parser.add_argument("--landing", type=Path, help="the landing files (default data/landing/)")
     parser.set_defaults(handler=run)
 
@@ -47,13 +56,20 @@ def run(args: argparse.Namespace) -> int:
     if registry is None:
         raise UserError("no platform/teams.yml: the audit needs the registry to know the owners")
     env = args.env or ("prod" if args.target == "local" else "dev")
-    context = RunContext(project_dir=project_dir, target=args.target, env=env,
-                         lakehouse_dir=args.lakehouse, landing_dir=args.landing)
+    context = RunContext(
+        project_dir=project_dir,
+        target=args.target,
+        env=env,
+        lakehouse_dir=args.lakehouse,
+        landing_dir=args.landing,
+    )
     if context.target == "local":
         check_java()
         if not context.lakehouse.is_dir():
-            raise UserError("no lakehouse here: build first (steward build) or pass --lakehouse",
-                            path=context.lakehouse)
+            raise UserError(
+                "no lakehouse here: build first (steward build) or pass --lakehouse",
+                path=context.lakehouse,
+            )
     owners = governed_schemas(registry, env)
     commits, tables = collect_history(context, owners)
     report = judge(commits, owners, env, tables, args.since)
@@ -61,10 +77,15 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(report.as_dict(), indent=2))
     else:
         for finding in report.findings:
-            print(f"{finding.table} version {finding.version} ({finding.timestamp}, "
-                  f"{finding.operation}, owner {finding.owner}): {finding.problem}")
-        print(f"steward audit ({env}): {report.tables} tables, {report.commits} commits, "
-              f"{len(report.findings)} findings", file=sys.stderr)
+            print(
+                f"{finding.table} version {finding.version} ({finding.timestamp}, "
+                f"{finding.operation}, owner {finding.owner}): {finding.problem}"
+            )
+        print(
+            f"steward audit ({env}): {report.tables} tables, {report.commits} commits, "
+            f"{len(report.findings)} findings",
+            file=sys.stderr,
+        )
     return report.exit_code
 
 
@@ -73,4 +94,5 @@ def _timestamp(text: str) -> str:
         return dt.datetime.fromisoformat(text.strip()).strftime("%Y-%m-%d %H:%M:%S")
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date or time (YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS')") from None
+            f"'{text}' is not a date or time (YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS')"
+        ) from None

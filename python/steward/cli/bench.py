@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from steward.bench import pipeline
-from steward.build.context import find_project_dir
 from steward.errors import UserError
+from steward.teambuild.context import find_project_dir
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -58,22 +58,45 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(__import__("steward.bench.lint", fromlist=["run"]).__doc__),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    lint.add_argument("--models", type=int, default=1000,
-                      help="models of the generated project (default %(default)s)")
+    lint.add_argument(
+        "--models",
+        type=int,
+        default=1000,
+        help="models of the generated project (default %(default)s)",
+    )
     lint.add_argument("--seed", type=int, default=7, help="generator seed (default %(default)s)")
-    lint.add_argument("--repeat", type=int, default=3,
-                      help="runs of each steward command; the median is reported "
-                      "(default %(default)s)")
-    lint.add_argument("--sqlfluff-sample", type=int, default=40, metavar="N",
-                      help="files sqlfluff lints, extrapolated to all (default %(default)s)")
-    lint.add_argument("--sqlfluff-all", action="store_true",
-                      help="sqlfluff lints every file (minutes), nothing extrapolated")
-    lint.add_argument("--output", type=Path, default=Path("bench-results/lint.json"),
-                      help="where the figures are written as JSON (default %(default)s)")
-    lint.add_argument("--work-dir", type=Path,
-                      help="where the generated project goes (default: system temp)")
-    lint.add_argument("--project-dir", type=Path,
-                      help="the reference project (default: found from the current folder)")
+    lint.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of each steward command; the median is reported (default %(default)s)",
+    )
+    lint.add_argument(
+        "--sqlfluff-sample",
+        type=int,
+        default=40,
+        metavar="N",
+        help="files sqlfluff lints, extrapolated to all (default %(default)s)",
+    )
+    lint.add_argument(
+        "--sqlfluff-all",
+        action="store_true",
+        help="sqlfluff lints every file (minutes), nothing extrapolated",
+    )
+    lint.add_argument(
+        "--output",
+        type=Path,
+        default=Path("bench-results/lint.json"),
+        help="where the figures are written as JSON (default %(default)s)",
+    )
+    lint.add_argument(
+        "--work-dir", type=Path, help="where the generated project goes (default: system temp)"
+    )
+    lint.add_argument(
+        "--project-dir",
+        type=Path,
+        help="the reference project (default: found from the current folder)",
+    )
     lint.set_defaults(handler=run_lint)
 
 

@@ -8,10 +8,10 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from steward.build.context import TARGETS, RunContext, find_project_dir
-from steward.build.order import build_order, team_graph
-from steward.build.runner import build_teams, check_ready, parse_manifest
 from steward.errors import UserError
+from steward.teambuild.context import TARGETS, RunContext, find_project_dir
+from steward.teambuild.order import build_order, team_graph
+from steward.teambuild.runner import build_teams, check_ready, parse_manifest
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

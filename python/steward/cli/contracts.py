@@ -22,8 +22,9 @@ def register(subparsers: Any) -> None:
         description="Data contracts (ODCS v3) of the public models, in "
         "contracts/<team>/<model>.yaml.",
     )
-    commands = parser.add_subparsers(dest="contracts_command", metavar="SUBCOMMAND",
-                                     parser_class=type(parser))
+    commands = parser.add_subparsers(
+        dest="contracts_command", metavar="SUBCOMMAND", parser_class=type(parser)
+    )
     commands.required = True
 
     generate = commands.add_parser(
@@ -36,8 +37,11 @@ def register(subparsers: Any) -> None:
         "gone. With --check, writes nothing and exits 1 when a committed file is stale "
         "(CON002). Exit 2 on an invalid contract.",
     )
-    generate.add_argument("--check", action="store_true",
-                          help="write nothing; exit 1 when the committed files are stale")
+    generate.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when the committed files are stale",
+    )
     generate.add_argument("--format", choices=CHECK_FORMATS, default="text")
     _project_option(generate)
     generate.set_defaults(handler=run_generate)
@@ -63,8 +67,12 @@ def register(subparsers: Any) -> None:
         "new model version with the old one kept and deprecated; each finding names the "
         "consumers it breaks. Exit 1 on a breaking change, 2 on bad input.",
     )
-    breaking.add_argument("--base", required=True, metavar="REF",
-                          help="the git revision to compare with (a branch, tag or commit)")
+    breaking.add_argument(
+        "--base",
+        required=True,
+        metavar="REF",
+        help="the git revision to compare with (a branch, tag or commit)",
+    )
     breaking.add_argument("--format", choices=BREAKING_FORMATS, default="text")
     breaking.add_argument("--output", type=Path, default=None, help="write to FILE, not stdout")
     _project_option(breaking)
@@ -72,8 +80,12 @@ def register(subparsers: Any) -> None:
 
 
 def _project_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--project-dir", type=Path, default=None,
-                        help="the dbt project (default: found from the current folder)")
+    parser.add_argument(
+        "--project-dir",
+        type=Path,
+        default=None,
+        help="the dbt project (default: found from the current folder)",
+    )
 
 
 def _load(args: argparse.Namespace) -> Any:
@@ -83,8 +95,7 @@ def _load(args: argparse.Namespace) -> Any:
     project = load_project(find_project_root(args.project_dir or Path.cwd()))
     problem = first_contract_error(project)
     if problem is not None:
-        raise UserError(problem.message, path=problem.position.path,
-                        line=problem.position.line)
+        raise UserError(problem.message, path=problem.position.path, line=problem.position.line)
     return project
 
 
@@ -110,8 +121,10 @@ def run_generate(args: argparse.Namespace) -> int:
 
     project = _load(args)
     if project.contracts_dir is None:
-        raise UserError("no contracts/ folder: write contracts/<team>/<model>.yaml first",
-                        path=str(project.root))
+        raise UserError(
+            "no contracts/ folder: write contracts/<team>/<model>.yaml first",
+            path=str(project.root),
+        )
     written: list[str] = []
     removed: list[str] = []
     # A new model version is known from the yml this writes: a second pass sees it.
@@ -119,11 +132,24 @@ def run_generate(args: argparse.Namespace) -> int:
         files = generated_files(project, _lineage(project))
         problems = stale(project, files)
         if args.check:
-            findings = [Finding("CON002", "error", p.position.path, p.position.line,
-                                p.position.column, p.model, None, p.message)
-                        for p in problems]
-            summary = (f"{len(findings)} stale generated file(s) of {len(files)}"
-                       if findings else f"{len(files)} generated file(s) up to date")
+            findings = [
+                Finding(
+                    "CON002",
+                    "error",
+                    p.position.path,
+                    p.position.line,
+                    p.position.column,
+                    p.model,
+                    None,
+                    p.message,
+                )
+                for p in problems
+            ]
+            summary = (
+                f"{len(findings)} stale generated file(s) of {len(files)}"
+                if findings
+                else f"{len(files)} generated file(s) up to date"
+            )
             if args.format == "json":
                 sys.stdout.write(findings_json(findings, {"files": len(files)}))
             elif args.format == "github":
@@ -155,8 +181,11 @@ def run_generate(args: argparse.Namespace) -> int:
     for item in described:
         print(f"{item.position}: CON002 error: {item.message}", file=sys.stderr)
     fresh = len({f.path for f in files} - set(written))
-    print(f"{len(files)} contracted model(s): {len(set(written))} written, "
-          f"{len(set(removed))} removed, {fresh} unchanged", file=sys.stderr)
+    print(
+        f"{len(files)} contracted model(s): {len(set(written))} written, "
+        f"{len(set(removed))} removed, {fresh} unchanged",
+        file=sys.stderr,
+    )
     return 1 if described else 0
 
 
@@ -183,8 +212,9 @@ def run_consumers(args: argparse.Namespace) -> int:
     if contract is not None:
         columns = [c.name for c in contract.columns]
     else:
-        columns = list(dict.fromkeys(name for uid in found.producers
-                                     for name in lineage.columns_of(uid)))
+        columns = list(
+            dict.fromkeys(name for uid in found.producers for name in lineage.columns_of(uid))
+        )
     writer = consumers_json if args.format == "json" else consumers_text
     sys.stdout.write(writer(found, columns, contract))
     return 0

@@ -23,8 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("project", nargs="?", type=Path, help="the dbt project (default: here)")
     parser.add_argument("--env", default="prod", help="environment (default prod)")
-    parser.add_argument("--catalog",
-                        help="the catalog (default: the project name, `<name>_<env>` off prod)")
+    parser.add_argument(
+        "--catalog", help="the catalog (default: the project name, `<name>_<env>` off prod)"
+    )
     parser.set_defaults(handler=run)
 
 

@@ -22,11 +22,16 @@ def register(subparsers: Any) -> None:
         "build order, producers first. Exit 0, or 1 when there is a cycle (DEP001).",
     )
     parser.add_argument("--teams", action="store_true", help="the team graph")
-    parser.add_argument("--order", action="store_true",
-                        help="the team build order, producers first (text or json)")
+    parser.add_argument(
+        "--order", action="store_true", help="the team build order, producers first (text or json)"
+    )
     parser.add_argument("--format", choices=FORMATS, default="text")
-    parser.add_argument("--project-dir", type=Path, default=None,
-                        help="the dbt project (default: found from the current folder)")
+    parser.add_argument(
+        "--project-dir",
+        type=Path,
+        default=None,
+        help="the dbt project (default: found from the current folder)",
+    )
     parser.set_defaults(handler=run)
 
 

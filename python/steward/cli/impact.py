@@ -23,14 +23,23 @@ def register(subparsers: Any) -> None:
         "Exit 0, or 1 with --fail-on breaking when a removed, renamed or retyped column "
         "(or a removed model) is used by another team or an exposure.",
     )
-    parser.add_argument("--base", required=True, metavar="REF",
-                        help="the git revision to compare with (a branch, tag or commit)")
+    parser.add_argument(
+        "--base",
+        required=True,
+        metavar="REF",
+        help="the git revision to compare with (a branch, tag or commit)",
+    )
     parser.add_argument("--format", choices=FORMATS, default="markdown")
-    parser.add_argument("--fail-on", choices=("breaking",), default=None,
-                        help="exit 1 when the change is breaking")
+    parser.add_argument(
+        "--fail-on", choices=("breaking",), default=None, help="exit 1 when the change is breaking"
+    )
     parser.add_argument("--output", type=Path, default=None, help="write to FILE, not stdout")
-    parser.add_argument("--project-dir", type=Path, default=None,
-                        help="the dbt project (default: found from the current folder)")
+    parser.add_argument(
+        "--project-dir",
+        type=Path,
+        default=None,
+        help="the dbt project (default: found from the current folder)",
+    )
     parser.set_defaults(handler=run)
 
 

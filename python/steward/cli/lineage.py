@@ -21,20 +21,33 @@ def register(subparsers: Any) -> None:
         "--downstream, shows the node's columns (or the column) with their direct inputs "
         "and the columns it uses in filters, joins, group by and window partitions.",
     )
-    parser.add_argument("target", metavar="MODEL[.COLUMN]",
-                        help="a model, seed, snapshot, source (source_name.table) or "
-                        "exposure name, optionally with a column")
+    parser.add_argument(
+        "target",
+        metavar="MODEL[.COLUMN]",
+        help="a model, seed, snapshot, source (source_name.table) or "
+        "exposure name, optionally with a column",
+    )
     direction = parser.add_mutually_exclusive_group()
-    direction.add_argument("--upstream", action="store_true",
-                           help="everything it is computed from, down to the sources")
-    direction.add_argument("--downstream", action="store_true",
-                           help="everything computed from it or using it, and the "
-                           "exposures reached")
-    parser.add_argument("--depth", type=int, default=None, metavar="N",
-                        help="follow at most N steps")
+    direction.add_argument(
+        "--upstream",
+        action="store_true",
+        help="everything it is computed from, down to the sources",
+    )
+    direction.add_argument(
+        "--downstream",
+        action="store_true",
+        help="everything computed from it or using it, and the exposures reached",
+    )
+    parser.add_argument(
+        "--depth", type=int, default=None, metavar="N", help="follow at most N steps"
+    )
     parser.add_argument("--format", choices=FORMATS, default="text")
-    parser.add_argument("--project-dir", type=Path, default=None,
-                        help="the dbt project (default: found from the current folder)")
+    parser.add_argument(
+        "--project-dir",
+        type=Path,
+        default=None,
+        help="the dbt project (default: found from the current folder)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -54,8 +67,10 @@ def parse_target(lineage: Any, target: str) -> tuple[str, str | None]:
     known = lineage.columns_of(unique_id)
     if column not in known and lineage.column_exists(unique_id, column) is False:
         listed = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
-        raise UserError(f"`{graph.nodes[unique_id].label}` has no column `{column}`"
-                        + (f" (columns: {listed})" if listed else ""))
+        raise UserError(
+            f"`{graph.nodes[unique_id].label}` has no column `{column}`"
+            + (f" (columns: {listed})" if listed else "")
+        )
     return unique_id, column
 
 

@@ -20,29 +20,49 @@ def register(subparsers: Any) -> None:
         "parses it as Spark SQL and runs the rules. Exit 0 clean (warnings allowed), "
         "1 on errors, 2 on bad usage or input.",
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="report only findings in these files or folders (the whole "
-                        "project is still checked; a folder holding dbt_project.yml is taken "
-                        "as the project). This is how the pre-commit hook passes the staged "
-                        "files")
-    parser.add_argument("--project-dir", type=Path, default=None,
-                        help="the dbt project (default: found from PATH or the current folder)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="report only findings in these files or folders (the whole "
+        "project is still checked; a folder holding dbt_project.yml is taken "
+        "as the project). This is how the pre-commit hook passes the staged "
+        "files",
+    )
+    parser.add_argument(
+        "--project-dir",
+        type=Path,
+        default=None,
+        help="the dbt project (default: found from PATH or the current folder)",
+    )
     parser.add_argument("--team", default=None, help="report only this team's findings")
-    parser.add_argument("--changed-since", metavar="REF", default=None,
-                        help="lint only what a change since git REF can affect: the changed "
-                        "files' nodes and their readers are rendered, the rest is known by "
-                        "config and relation")
+    parser.add_argument(
+        "--changed-since",
+        metavar="REF",
+        default=None,
+        help="lint only what a change since git REF can affect: the changed "
+        "files' nodes and their readers are rendered, the rest is known by "
+        "config and relation",
+    )
     parser.add_argument("--format", choices=FORMATS, default="text")
     parser.add_argument("--output", type=Path, default=None, help="write to FILE, not stdout")
-    parser.add_argument("--target", default="prod",
-                        help="the target name to render for (default: prod)")
-    parser.add_argument("--target-schema", default=None,
-                        help="the target's schema (default: the target name)")
-    parser.add_argument("--select", action="append", metavar="RULE",
-                        help="run only these rules (repeatable)")
-    parser.add_argument("--jobs", type=int, default=None, metavar="N",
-                        help="processes to render and parse in (default: the CPUs, or "
-                        "STEWARD_JOBS; small projects always use one)")
+    parser.add_argument(
+        "--target", default="prod", help="the target name to render for (default: prod)"
+    )
+    parser.add_argument(
+        "--target-schema", default=None, help="the target's schema (default: the target name)"
+    )
+    parser.add_argument(
+        "--select", action="append", metavar="RULE", help="run only these rules (repeatable)"
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes to render and parse in (default: the CPUs, or "
+        "STEWARD_JOBS; small projects always use one)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -87,8 +107,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         ctx = build_context(project, target, jobs=args.jobs)
     result = lint(project, context=ctx, select=set(args.select) if args.select else None)
-    result = restrict(result, ctx, team=args.team, paths=paths,
-                      changed_since=args.changed_since, area=area)
+    result = restrict(
+        result, ctx, team=args.team, paths=paths, changed_since=args.changed_since, area=area
+    )
     text = WRITERS[args.format](result)
     if args.output is not None:
         try:

@@ -20,10 +20,18 @@ def register(subparsers: Any) -> None:
         "with it exits 1 when a committed page is stale.",
     )
     parser.add_argument("rule", nargs="?", metavar="ID", help="a rule id, e.g. WRT001")
-    parser.add_argument("--write-docs", type=Path, metavar="DIR", default=None,
-                        help="write the rule pages into DIR (e.g. docs/rules)")
-    parser.add_argument("--check", action="store_true",
-                        help="with --write-docs: write nothing, exit 1 if a page is stale")
+    parser.add_argument(
+        "--write-docs",
+        type=Path,
+        metavar="DIR",
+        default=None,
+        help="write the rule pages into DIR (e.g. docs/rules)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="with --write-docs: write nothing, exit 1 if a page is stale",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -33,14 +41,19 @@ def run(args: argparse.Namespace) -> int:
 
     if args.write_docs is not None:
         if args.check:
-            stale = [name for name, text in pages(all_rules()).items()
-                     if not (args.write_docs / name).is_file()
-                     or (args.write_docs / name).read_text(encoding="utf-8") != text]
+            stale = [
+                name
+                for name, text in pages(all_rules()).items()
+                if not (args.write_docs / name).is_file()
+                or (args.write_docs / name).read_text(encoding="utf-8") != text
+            ]
             for name in stale:
                 print(f"stale: {args.write_docs / name}")
             if stale:
-                print("run `steward rules --write-docs "
-                      f"{args.write_docs}` and commit the pages", file=sys.stderr)
+                print(
+                    f"run `steward rules --write-docs {args.write_docs}` and commit the pages",
+                    file=sys.stderr,
+                )
             return 1 if stale else 0
         written = write_pages(args.write_docs, all_rules())
         print(f"{len(written)} page(s) written to {args.write_docs}")

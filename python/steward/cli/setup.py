@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from steward.build.context import find_project_dir
 from steward.lakehouse import jars
 from steward.lakehouse.java import check_java
+from steward.teambuild.context import find_project_dir
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

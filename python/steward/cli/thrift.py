@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from steward.build.context import find_project_dir
 from steward.lakehouse import jars, thrift
+from steward.teambuild.context import find_project_dir
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -38,8 +38,16 @@ from steward.project import spark_types
 from steward.project.contracts import Check, Contract
 from steward.project.model import Position, Project
 
-BREAKING = ("column_removed", "column_renamed", "type_changed", "nullable", "key_changed",
-            "sla_weakened", "not_produced", "version_removed")
+BREAKING = (
+    "column_removed",
+    "column_renamed",
+    "type_changed",
+    "nullable",
+    "key_changed",
+    "sla_weakened",
+    "not_produced",
+    "version_removed",
+)
 
 
 @dataclass(frozen=True)
@@ -70,8 +78,16 @@ class Violation:
     severity: str = ERROR
 
     def finding(self) -> Finding:
-        return Finding("CON003", self.severity, self.position.path, self.position.line,
-                       self.position.column, self.model, self.team, self.message)
+        return Finding(
+            "CON003",
+            self.severity,
+            self.position.path,
+            self.position.line,
+            self.position.column,
+            self.model,
+            self.team,
+            self.message,
+        )
 
 
 @dataclass(frozen=True)
@@ -90,8 +106,9 @@ class BreakingReport:
 
 
 # ---- comparing two contracts --------------------------------------------------------
-def _sla(old: Check | None, new: Check | None, what: str, contract: Contract
-         ) -> list[tuple[str, str]]:
+def _sla(
+    old: Check | None, new: Check | None, what: str, contract: Contract
+) -> list[tuple[str, str]]:
     """(kind, detail) of a change of the freshness (`what` latency) or the volume."""
     if old is None and new is None:
         return []
@@ -102,19 +119,27 @@ def _sla(old: Check | None, new: Check | None, what: str, contract: Contract
     if what == "latency":
         before, after = old.max_age_minutes or 0, new.max_age_minutes or 0
         if old.column != new.column:
-            return [("sla_weakened", f"the latency is measured on `{new.column}`, not "
-                     f"`{old.column}`")]
+            return [
+                ("sla_weakened", f"the latency is measured on `{new.column}`, not `{old.column}`")
+            ]
         if after > before:
-            return [("sla_weakened", f"latency {old.max_age} {old.unit} -> {new.max_age} "
-                     f"{new.unit}")]
+            return [
+                ("sla_weakened", f"latency {old.max_age} {old.unit} -> {new.max_age} {new.unit}")
+            ]
         if after < before:
-            return [("sla_tightened", f"latency {old.max_age} {old.unit} -> {new.max_age} "
-                     f"{new.unit}")]
+            return [
+                ("sla_tightened", f"latency {old.max_age} {old.unit} -> {new.max_age} {new.unit}")
+            ]
         return []
     found = []
     if (new.minimum or 0) < (old.minimum or 0) or (old.load_column != new.load_column):
-        found.append(("sla_weakened", f"volume minimum {old.minimum} -> {new.minimum} rows "
-                      f"per load of {new.load_column or 'the table'}"))
+        found.append(
+            (
+                "sla_weakened",
+                f"volume minimum {old.minimum} -> {new.minimum} rows "
+                f"per load of {new.load_column or 'the table'}",
+            )
+        )
     elif (new.minimum or 0) > (old.minimum or 0):
         found.append(("sla_tightened", f"volume minimum {old.minimum} -> {new.minimum} rows"))
     if new.maximum != old.maximum:
@@ -122,30 +147,40 @@ def _sla(old: Check | None, new: Check | None, what: str, contract: Contract
     return found
 
 
-def diff_contracts(old: Contract, new: Contract,
-                   renames: Mapping[str, str] | None = None) -> list[ContractChange]:
+def diff_contracts(
+    old: Contract, new: Contract, renames: Mapping[str, str] | None = None
+) -> list[ContractChange]:
     """What changed from `old` to `new` (the same model, two revisions or versions).
     `renames` maps an old column to the new column computed the same way (from lineage)."""
     renames = dict(renames or {})
     version = new.major
     changes: list[ContractChange] = []
 
-    def add(kind: str, detail: str, column: str | None = None,
-            position: Position | None = None) -> None:
-        changes.append(ContractChange(new.model, version, kind, detail,
-                                      position or new.position, column))
+    def add(
+        kind: str, detail: str, column: str | None = None, position: Position | None = None
+    ) -> None:
+        changes.append(
+            ContractChange(new.model, version, kind, detail, position or new.position, column)
+        )
 
     new_names = {c.name for c in new.columns}
     old_names = {c.name for c in old.columns}
-    renamed = {o: n for o, n in renames.items()
-               if o in old_names - new_names and n in new_names - old_names}
+    renamed = {
+        o: n
+        for o, n in renames.items()
+        if o in old_names - new_names and n in new_names - old_names
+    }
     for column in old.columns:
         if column.name in new_names:
             continue
         if column.name in renamed:
             target = new.column(renamed[column.name])
-            add("column_renamed", f"`{column.name}` renamed to `{renamed[column.name]}`",
-                column.name, target.position if target else None)
+            add(
+                "column_renamed",
+                f"`{column.name}` renamed to `{renamed[column.name]}`",
+                column.name,
+                target.position if target else None,
+            )
         else:
             add("column_removed", f"`{column.name}` removed", column.name)
     for column in new.columns:
@@ -156,16 +191,27 @@ def diff_contracts(old: Contract, new: Contract,
             continue
         how = spark_types.classify_change(before.physical_type, column.physical_type)
         if how is not None:
-            add("type_changed", f"`{column.name}` {how}: {before.physical_type} -> "
-                f"{column.physical_type}", column.name, column.position)
+            add(
+                "type_changed",
+                f"`{column.name}` {how}: {before.physical_type} -> {column.physical_type}",
+                column.name,
+                column.position,
+            )
         if before.required and not column.required:
-            add("nullable", f"`{column.name}` may now be NULL (it was required)",
-                column.name, column.position)
+            add(
+                "nullable",
+                f"`{column.name}` may now be NULL (it was required)",
+                column.name,
+                column.position,
+            )
         elif column.required and not before.required:
             add("required", f"`{column.name}` is now required", column.name, column.position)
     if old.primary_key != new.primary_key:
-        add("key_changed", f"primary key ({', '.join(old.primary_key) or 'none'}) -> "
-            f"({', '.join(new.primary_key) or 'none'})")
+        add(
+            "key_changed",
+            f"primary key ({', '.join(old.primary_key) or 'none'}) -> "
+            f"({', '.join(new.primary_key) or 'none'})",
+        )
     for kind, detail in _sla(old.freshness, new.freshness, "latency", new):
         add(kind, detail, position=(new.freshness.position if new.freshness else None))
     for kind, detail in _sla(old.volume, new.volume, "volume", new):
@@ -173,8 +219,9 @@ def diff_contracts(old: Contract, new: Contract,
     return changes
 
 
-def _renames(base: ProjectState, head: ProjectState, old: Contract, new: Contract
-             ) -> dict[str, str]:
+def _renames(
+    base: ProjectState, head: ProjectState, old: Contract, new: Contract
+) -> dict[str, str]:
     """Columns renamed between the nodes of two contracts, from their column lineage."""
     old_node = node_of(base.rendered.project, old)
     new_node = node_of(head.rendered.project, new)
@@ -202,8 +249,9 @@ def _broken(found: Consumers | None, changes: Iterable[ContractChange]) -> Consu
     models = tuple(m for m in found.models if any(m.uses(c) for c in columns))
     names = {m.name for m in models} | set(found.producer_names)
     exposures = tuple(e for e in found.exposures if names & set(e.via))
-    return Consumers(found.model, found.team, found.producers, models, exposures,
-                     found.producer_names)
+    return Consumers(
+        found.model, found.team, found.producers, models, exposures, found.producer_names
+    )
 
 
 def _merged(first: Consumers, second: Consumers) -> Consumers:
@@ -218,11 +266,14 @@ def _merged(first: Consumers, second: Consumers) -> Consumers:
             extra = tuple(c for c in model.columns if c.column not in seen.columns_used)
             models[model.unique_id] = replace(seen, columns=seen.columns + extra)
     exposures = {e.unique_id: e for e in (*second.exposures, *first.exposures)}
-    return Consumers(first.model, first.team or second.team,
-                     tuple(dict.fromkeys((*first.producers, *second.producers))),
-                     tuple(sorted(models.values(), key=lambda m: (m.team or "", m.name))),
-                     tuple(sorted(exposures.values(), key=lambda e: (e.team or "", e.name))),
-                     tuple(dict.fromkeys((*first.producer_names, *second.producer_names))))
+    return Consumers(
+        first.model,
+        first.team or second.team,
+        tuple(dict.fromkeys((*first.producers, *second.producers))),
+        tuple(sorted(models.values(), key=lambda m: (m.team or "", m.name))),
+        tuple(sorted(exposures.values(), key=lambda e: (e.team or "", e.name))),
+        tuple(dict.fromkeys((*first.producer_names, *second.producer_names))),
+    )
 
 
 def _breaks(found: Consumers | None) -> str:
@@ -232,8 +283,7 @@ def _breaks(found: Consumers | None) -> str:
 
 
 def _version_label(contract: Contract) -> str:
-    return f"`{contract.model}`" + (f" v{contract.dbt_version}" if contract.dbt_version
-                                     else "")
+    return f"`{contract.model}`" + (f" v{contract.dbt_version}" if contract.dbt_version else "")
 
 
 def _details(changes: Sequence[ContractChange]) -> str:
@@ -241,8 +291,7 @@ def _details(changes: Sequence[ContractChange]) -> str:
 
 
 # ---- the head on its own (also `steward lint`) ----------------------------------------
-def head_problems(project: Project, lineage: ProjectLineage, today: dt.date
-                  ) -> list[Violation]:
+def head_problems(project: Project, lineage: ProjectLineage, today: dt.date) -> list[Violation]:
     """What is breaking in the head alone: a contracted column the model's SQL does not
     produce; a deprecated version past its date (a warning: remove it)."""
     found: list[Violation] = []
@@ -254,36 +303,62 @@ def head_problems(project: Project, lineage: ProjectLineage, today: dt.date
                 continue
             team = node.folders[1] if len(node.folders) > 1 else None
             changes = [
-                ContractChange(model, contract.major, "not_produced",
-                               f"the SQL of `{node.name}` does not produce `{column.name}`",
-                               column.position, column.name)
+                ContractChange(
+                    model,
+                    contract.major,
+                    "not_produced",
+                    f"the SQL of `{node.name}` does not produce `{column.name}`",
+                    column.position,
+                    column.name,
+                )
                 for column in contract.columns
                 if lineage.column_exists(node.unique_id, column.name) is False
             ]
             if changes:
                 everyone = everyone or consumers(lineage, project, model)
                 broken = _broken(everyone.of_version(contract.dbt_version), changes)
-                found.append(Violation(
-                    model, contract.major, team,
-                    f"{_version_label(contract)} breaks its contract: {_details(changes)}; "
-                    f"{_breaks(broken)}. Produce the column again, or publish the change as "
-                    "a new version", changes[0].position, tuple(changes), broken))
+                found.append(
+                    Violation(
+                        model,
+                        contract.major,
+                        team,
+                        f"{_version_label(contract)} breaks its contract: {_details(changes)}; "
+                        f"{_breaks(broken)}. Produce the column again, or publish the change as "
+                        "a new version",
+                        changes[0].position,
+                        tuple(changes),
+                        broken,
+                    )
+                )
             date = contract.deprecation_date
             if contract.dbt_version is not None and date is not None and date <= today:
                 everyone = everyone or consumers(lineage, project, model)
                 users = everyone.of_version(contract.dbt_version)
-                still = (f"; still used by {users.describe()}: move them to the latest "
-                         "version first" if users.models or users.exposures else "")
-                found.append(Violation(
-                    model, contract.major, team,
-                    f"{_version_label(contract)} passed its deprecation date {date}: remove "
-                    f"its contract and SQL{still}", contract.position, (), users, WARNING))
+                still = (
+                    f"; still used by {users.describe()}: move them to the latest version first"
+                    if users.models or users.exposures
+                    else ""
+                )
+                found.append(
+                    Violation(
+                        model,
+                        contract.major,
+                        team,
+                        f"{_version_label(contract)} passed its deprecation date {date}: remove "
+                        f"its contract and SQL{still}",
+                        contract.position,
+                        (),
+                        users,
+                        WARNING,
+                    )
+                )
     return found
 
 
 # ---- base against head --------------------------------------------------------------
-def breaking_changes(base: ProjectState, head: ProjectState, base_ref: str,
-                     today: dt.date | None = None) -> BreakingReport:
+def breaking_changes(
+    base: ProjectState, head: ProjectState, base_ref: str, today: dt.date | None = None
+) -> BreakingReport:
     today = today or dt.date.today()
     base_project, head_project = base.rendered.project, head.rendered.project
     base_groups, head_groups = by_model(base_project), by_model(head_project)
@@ -297,101 +372,170 @@ def breaking_changes(base: ProjectState, head: ProjectState, base_ref: str,
         team = head_users.team or base_users.team
         old_latest = latest_of(list(before.values()))
         if not after:
-            if all(c.deprecation_date and c.deprecation_date <= today
-                   for c in before.values()):
+            if all(c.deprecation_date and c.deprecation_date <= today for c in before.values()):
                 continue
-            change = ContractChange(model, old_latest.major, "version_removed",
-                                    f"the contract of `{model}` was removed",
-                                    Position(old_latest.path, 1))
+            change = ContractChange(
+                model,
+                old_latest.major,
+                "version_removed",
+                f"the contract of `{model}` was removed",
+                Position(old_latest.path, 1),
+            )
             all_changes.append(change)
-            violations.append(Violation(
-                model, old_latest.major, team,
-                f"`{model}` is no longer a contracted public model: {_breaks(base_users)}. "
-                "Keep its contract until its consumers have moved, and deprecate it with a "
-                "date first", change.position, (change,), base_users))
+            violations.append(
+                Violation(
+                    model,
+                    old_latest.major,
+                    team,
+                    f"`{model}` is no longer a contracted public model: {_breaks(base_users)}. "
+                    "Keep its contract until its consumers have moved, and deprecate it with a "
+                    "date first",
+                    change.position,
+                    (change,),
+                    base_users,
+                )
+            )
             continue
         new_latest = latest_of(list(after.values()))
         for version, old in sorted(before.items()):
             new = after.get(version)
             if new is None:
-                violations.extend(_removed(old, new_latest, base, head, base_users, today,
-                                           all_changes, team))
+                violations.extend(
+                    _removed(old, new_latest, base, head, base_users, today, all_changes, team)
+                )
                 continue
             changes = diff_contracts(old, new, _renames(base, head, old, new))
             all_changes.extend(changes)
             broken = [c for c in changes if c.breaking]
             if not broken:
                 continue
-            users = _broken(_merged(head_users.of_version(new.dbt_version),
-                                    base_users.of_version(old.dbt_version)), broken)
-            violations.append(Violation(
-                model, version, team,
-                f"breaking change to {_version_label(new)} without a new version: "
-                f"{_details(broken)}; {_breaks(users)}. Publish it as v{version + 1} "
-                f"(contracts/<team>/{model}.v{version + 1}.yaml and {model}_v{version + 1}"
-                f".sql) and keep v{version} with a deprecation date",
-                broken[0].position, tuple(broken), users))
+            users = _broken(
+                _merged(
+                    head_users.of_version(new.dbt_version), base_users.of_version(old.dbt_version)
+                ),
+                broken,
+            )
+            violations.append(
+                Violation(
+                    model,
+                    version,
+                    team,
+                    f"breaking change to {_version_label(new)} without a new version: "
+                    f"{_details(broken)}; {_breaks(users)}. Publish it as v{version + 1} "
+                    f"(contracts/<team>/{model}.v{version + 1}.yaml and {model}_v{version + 1}"
+                    f".sql) and keep v{version} with a deprecation date",
+                    broken[0].position,
+                    tuple(broken),
+                    users,
+                )
+            )
         if new_latest.major != old_latest.major and old_latest.major in after:
-            violations.extend(_latest_moved(old_latest, new_latest, base, head, head_users,
-                                            all_changes, team))
+            violations.extend(
+                _latest_moved(old_latest, new_latest, base, head, head_users, all_changes, team)
+            )
     return BreakingReport(base_ref, tuple(all_changes), tuple(violations))
 
 
-def _removed(old: Contract, new_latest: Contract, base: ProjectState, head: ProjectState,
-             users: Consumers, today: dt.date, all_changes: list[ContractChange],
-             team: str | None) -> list[Violation]:
+def _removed(
+    old: Contract,
+    new_latest: Contract,
+    base: ProjectState,
+    head: ProjectState,
+    users: Consumers,
+    today: dt.date,
+    all_changes: list[ContractChange],
+    team: str | None,
+) -> list[Violation]:
     version_users = users.of_version(old.dbt_version) if old.dbt_version else users
     date = old.deprecation_date
     if date is not None and date <= today:
         nodes = head.rendered.project.nodes
-        still = [m for m in version_users.models if m.unique_id in nodes
-                 and pins(nodes[m.unique_id].raw_code, old.model, old.major)]
+        still = [
+            m
+            for m in version_users.models
+            if m.unique_id in nodes and pins(nodes[m.unique_id].raw_code, old.model, old.major)
+        ]
         if not still:
             return []
-        detail = (f"{_version_label(old)} removed after its deprecation date {date}, but "
-                  f"{', '.join(f'`{m.name}` of {m.team}' for m in still)} still pin it: "
-                  "move them to the latest version")
-        return [Violation(old.model, old.major, team, detail,
-                          Position(new_latest.path, 1), (), version_users)]
-    changes = [c for c in diff_contracts(old, new_latest, _renames(base, head, old, new_latest))
-               if c.breaking]
-    removal = ContractChange(old.model, old.major, "version_removed",
-                             f"{_version_label(old)} was removed "
-                             + (f"before its deprecation date {date}" if date
-                                else "without a deprecation date"),
-                             Position(new_latest.path, 1))
+        detail = (
+            f"{_version_label(old)} removed after its deprecation date {date}, but "
+            f"{', '.join(f'`{m.name}` of {m.team}' for m in still)} still pin it: "
+            "move them to the latest version"
+        )
+        return [
+            Violation(
+                old.model, old.major, team, detail, Position(new_latest.path, 1), (), version_users
+            )
+        ]
+    changes = [
+        c
+        for c in diff_contracts(old, new_latest, _renames(base, head, old, new_latest))
+        if c.breaking
+    ]
+    removal = ContractChange(
+        old.model,
+        old.major,
+        "version_removed",
+        f"{_version_label(old)} was removed "
+        + (f"before its deprecation date {date}" if date else "without a deprecation date"),
+        Position(new_latest.path, 1),
+    )
     all_changes.append(removal)
     broken = _broken(users, changes) if changes else version_users
     what = f" ({_details(changes)})" if changes else ""
-    return [Violation(
-        old.model, old.major, team,
-        f"breaking change to `{old.model}`: {removal.detail}{what}; {_breaks(broken)}. "
-        f"Keep v{old.major} ({old.model}_v{old.major}.sql, "
-        f"contracts/<team>/{old.model}.v{old.major}.yaml) with status deprecated and a "
-        f"deprecationDate beside v{new_latest.major}",
-        removal.position, (removal, *changes), broken)]
+    return [
+        Violation(
+            old.model,
+            old.major,
+            team,
+            f"breaking change to `{old.model}`: {removal.detail}{what}; {_breaks(broken)}. "
+            f"Keep v{old.major} ({old.model}_v{old.major}.sql, "
+            f"contracts/<team>/{old.model}.v{old.major}.yaml) with status deprecated and a "
+            f"deprecationDate beside v{new_latest.major}",
+            removal.position,
+            (removal, *changes),
+            broken,
+        )
+    ]
 
 
-def _latest_moved(old: Contract, new: Contract, base: ProjectState, head: ProjectState,
-                  users: Consumers, all_changes: list[ContractChange],
-                  team: str | None) -> list[Violation]:
+def _latest_moved(
+    old: Contract,
+    new: Contract,
+    base: ProjectState,
+    head: ProjectState,
+    users: Consumers,
+    all_changes: list[ContractChange],
+    team: str | None,
+) -> list[Violation]:
     """Unpinned consumers now get the new latest version: those using a changed column
     break unless they pin the old version."""
-    changes = [c for c in diff_contracts(old, new, _renames(base, head, old, new))
-               if c.breaking]
+    changes = [c for c in diff_contracts(old, new, _renames(base, head, old, new)) if c.breaking]
     all_changes.extend(changes)
     if not changes:
         return []
-    following = Consumers(users.model, users.team, users.producers,
-                          tuple(m for m in users.models
-                                if m.version == new.dbt_version and not m.pinned),
-                          users.exposures, users.producer_names)
+    following = Consumers(
+        users.model,
+        users.team,
+        users.producers,
+        tuple(m for m in users.models if m.version == new.dbt_version and not m.pinned),
+        users.exposures,
+        users.producer_names,
+    )
     broken = _broken(following, changes)
     if broken is None or not broken.models:
         return []
     pin = f"ref('{old.model}', v={old.major})"
-    return [Violation(
-        new.model, new.major, team,
-        f"the latest version of `{new.model}` moves v{old.major} -> v{new.major} "
-        f"({_details(changes)}), and {broken.describe()} follow the latest: pin them with "
-        f"{pin} or update them in this change", new.position, tuple(changes), broken)]
+    return [
+        Violation(
+            new.model,
+            new.major,
+            team,
+            f"the latest version of `{new.model}` moves v{old.major} -> v{new.major} "
+            f"({_details(changes)}), and {broken.describe()} follow the latest: pin them with "
+            f"{pin} or update them in this change",
+            new.position,
+            tuple(changes),
+            broken,
+        )
+    ]

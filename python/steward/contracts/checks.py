@@ -32,8 +32,7 @@ def _team(node: Node) -> str | None:
     return node.folders[1] if len(node.folders) > 1 else None
 
 
-def contract_problems(project: Project, access: dict[str, str] | None = None
-                      ) -> list[Problem]:
+def contract_problems(project: Project, access: dict[str, str] | None = None) -> list[Problem]:
     """CON001: invalid contracts, contracts without their model (or in another team's
     folder), public models without a contract, versions that do not add up. `access`
     is each model's resolved access by unique id (default: its yml and project config)."""
@@ -45,38 +44,68 @@ def contract_problems(project: Project, access: dict[str, str] | None = None
     for model, contracts in contracts_of.items():
         versioned = [c for c in contracts if c.dbt_version is not None]
         if versioned and len(versioned) != len(contracts):
-            found.append(Problem(contracts[0].position, f"`{model}` has an unversioned "
-                                 f"contract and versioned ones: name every one "
-                                 f"{model}.v<N>.yaml", model))
+            found.append(
+                Problem(
+                    contracts[0].position,
+                    f"`{model}` has an unversioned "
+                    f"contract and versioned ones: name every one "
+                    f"{model}.v<N>.yaml",
+                    model,
+                )
+            )
             continue
         if versioned and sum(1 for c in contracts if c.status == "active") != 1:
-            found.append(Problem(latest_of(list(contracts)).position,
-                                 f"exactly one version of `{model}` must be `status: active` "
-                                 "(the latest version, what ref() without a version gets)",
-                                 model))
+            found.append(
+                Problem(
+                    latest_of(list(contracts)).position,
+                    f"exactly one version of `{model}` must be `status: active` "
+                    "(the latest version, what ref() without a version gets)",
+                    model,
+                )
+            )
         for contract in contracts:
             node = node_of(project, contract)
             if node is None:
-                expected = (f"{model}.sql" if contract.dbt_version is None
-                            else f"{model}_v{contract.dbt_version}.sql")
-                found.append(Problem(contract.position, f"contract for {contract.label}, but "
-                                     f"there is no such model ({expected} under "
-                                     f"models/<layer>/{contract.team or '<team>'}/): remove "
-                                     "the contract or add the model", model))
+                expected = (
+                    f"{model}.sql"
+                    if contract.dbt_version is None
+                    else f"{model}_v{contract.dbt_version}.sql"
+                )
+                found.append(
+                    Problem(
+                        contract.position,
+                        f"contract for {contract.label}, but "
+                        f"there is no such model ({expected} under "
+                        f"models/<layer>/{contract.team or '<team>'}/): remove "
+                        "the contract or add the model",
+                        model,
+                    )
+                )
             elif contract.team is not None and _team(node) not in (None, contract.team):
-                found.append(Problem(contract.position, f"the contract of `{model}` is in "
-                                     f"contracts/{contract.team}/, but the model belongs to "
-                                     f"`{_team(node)}`: move it to contracts/{_team(node)}/",
-                                     model))
+                found.append(
+                    Problem(
+                        contract.position,
+                        f"the contract of `{model}` is in "
+                        f"contracts/{contract.team}/, but the model belongs to "
+                        f"`{_team(node)}`: move it to contracts/{_team(node)}/",
+                        model,
+                    )
+                )
     invalid = {i.model for i in project.contract_issues}
     for node in project.models:
         resolved = (access or {}).get(node.unique_id) or node.access
         if resolved == "public" and node.dbt_name not in groups | invalid:
             where = node.properties.position if node.properties else node.position
-            found.append(Problem(where, f"`{node.dbt_name}` is public but has no contract: "
-                                 f"write contracts/{_team(node) or '<team>'}/"
-                                 f"{node.dbt_name}.yaml (ODCS v3) and run `steward contracts "
-                                 "generate`, or make it private", node.dbt_name))
+            found.append(
+                Problem(
+                    where,
+                    f"`{node.dbt_name}` is public but has no contract: "
+                    f"write contracts/{_team(node) or '<team>'}/"
+                    f"{node.dbt_name}.yaml (ODCS v3) and run `steward contracts "
+                    "generate`, or make it private",
+                    node.dbt_name,
+                )
+            )
     return found
 
 
@@ -98,15 +127,18 @@ def contract_view(rendered: RenderedProject) -> RenderedProject:
             continue
         item = nodes[node.unique_id]
         base = node.properties or Properties(position=contract.position)
-        columns = tuple(Column(c.name, c.position, c.description, c.physical_type)
-                        for c in contract.columns)
-        nodes[node.unique_id] = replace(item, node=replace(
-            node, properties=replace(base, columns=columns)))
+        columns = tuple(
+            Column(c.name, c.position, c.description, c.physical_type) for c in contract.columns
+        )
+        nodes[node.unique_id] = replace(
+            item, node=replace(node, properties=replace(base, columns=columns))
+        )
     return replace(rendered, nodes=MappingProxyType(nodes))
 
 
-def contracts_lineage(rendered: RenderedProject, graph: DependencyGraph | None = None
-                      ) -> ProjectLineage:
+def contracts_lineage(
+    rendered: RenderedProject, graph: DependencyGraph | None = None
+) -> ProjectLineage:
     """The column lineage the contract commands and rules use (`contract_view`)."""
     return project_lineage(contract_view(rendered), graph)
 
@@ -135,8 +167,9 @@ def stale_generated(project: Project, lineage: ProjectLineage) -> tuple[Stale, .
     return stale(project, generated_files(project, lineage))
 
 
-def head_violations(project: Project, lineage: ProjectLineage,
-                    today: dt.date | None = None) -> list[Violation]:
+def head_violations(
+    project: Project, lineage: ProjectLineage, today: dt.date | None = None
+) -> list[Violation]:
     """CON003 without a base: what the head breaks on its own."""
     if project.contracts_dir is None:
         return []

@@ -86,22 +86,27 @@ class Consumers:
             return self
         models = tuple(m for m in self.models if m.uses(column))
         names = {m.name for m in models} | set(self.producer_names)
-        return replace(self, models=models,
-                       exposures=tuple(e for e in self.exposures if names & set(e.via)))
+        return replace(
+            self, models=models, exposures=tuple(e for e in self.exposures if names & set(e.via))
+        )
 
     def of_version(self, version: int | None) -> Consumers:
         if version is None:
             return self
         models = tuple(m for m in self.models if m.version == version)
-        names = {m.name for m in models} | {n for n in self.producer_names
-                                            if n.endswith(f"_v{version}")}
-        return replace(self, models=models,
-                       exposures=tuple(e for e in self.exposures if names & set(e.via)))
+        names = {m.name for m in models} | {
+            n for n in self.producer_names if n.endswith(f"_v{version}")
+        }
+        return replace(
+            self, models=models, exposures=tuple(e for e in self.exposures if names & set(e.via))
+        )
 
     def describe(self) -> str:
         """`team gold_x (kwh, meter_id); exposure lu_dashboard` for a message."""
-        parts = [f"`{m.name}` of {m.team or 'no team'} ({', '.join(m.columns_used) or '*'})"
-                 for m in self.models]
+        parts = [
+            f"`{m.name}` of {m.team or 'no team'} ({', '.join(m.columns_used) or '*'})"
+            for m in self.models
+        ]
         parts += [f"exposure `{e.name}` of {e.team or 'no team'}" for e in self.exposures]
         return "; ".join(parts) if parts else "no known consumers"
 
@@ -116,8 +121,10 @@ def pins(code: str, model: str, version: int | None = None) -> bool:
     """Whether `code` calls `ref(model, v=...)` (with `version`, when given)."""
     quoted = rf"""['"]{re.escape(model)}['"]"""
     number = r"""['"]?\d+['"]?""" if version is None else rf"""['"]?{version}['"]?"""
-    pattern = (rf"""ref\(\s*(?:['"][^'"]*['"]\s*,\s*)?{quoted}\s*,\s*(?:v|version)\s*="""
-               rf"""\s*{number}\s*\)""")
+    pattern = (
+        rf"""ref\(\s*(?:['"][^'"]*['"]\s*,\s*)?{quoted}\s*,\s*(?:v|version)\s*="""
+        rf"""\s*{number}\s*\)"""
+    )
     return re.search(pattern, code) is not None
 
 
@@ -134,23 +141,36 @@ def consumers(lineage: ProjectLineage, project: Project, model: str) -> Consumer
             if node.resource_type not in BUILDABLE or downstream in producers:
                 continue
             code = project.nodes[downstream].raw_code if downstream in project.nodes else ""
-            found.append(ModelConsumer(
-                downstream, node.name, node.team,
-                _usage(lineage, producer.unique_id, downstream),
-                producer.version, producer.version is not None and pins(code, model)))
+            found.append(
+                ModelConsumer(
+                    downstream,
+                    node.name,
+                    node.team,
+                    _usage(lineage, producer.unique_id, downstream),
+                    producer.version,
+                    producer.version is not None and pins(code, model),
+                )
+            )
     exposures: list[ExposureConsumer] = []
     direct = {m.unique_id for m in found}
     for exposure in graph.exposures_reached(set(producers)):
         node = graph.nodes[exposure]
         upstream = set(graph.upstream(exposure))
         reached = (graph.ancestors(exposure) & direct) | (upstream & set(producers))
-        exposures.append(ExposureConsumer(exposure, node.name, node.team,
-                                          node.materialized or "",
-                                          tuple(sorted(graph.nodes[u].name for u in reached))))
+        exposures.append(
+            ExposureConsumer(
+                exposure,
+                node.name,
+                node.team,
+                node.materialized or "",
+                tuple(sorted(graph.nodes[u].name for u in reached)),
+            )
+        )
     found.sort(key=lambda m: (m.team or "", m.name, m.version or 0))
     exposures.sort(key=lambda e: (e.team or "", e.name))
-    return Consumers(model, team, producers, tuple(found), tuple(exposures),
-                     tuple(n.name for n in nodes))
+    return Consumers(
+        model, team, producers, tuple(found), tuple(exposures), tuple(n.name for n in nodes)
+    )
 
 
 def _usage(lineage: ProjectLineage, producer: str, consumer: str) -> tuple[ColumnUsage, ...]:
@@ -169,8 +189,10 @@ def _usage(lineage: ProjectLineage, producer: str, consumer: str) -> tuple[Colum
         if use.ref.node == producer:
             uses.setdefault(use.ref.column, []).append(use.kind)
     names = sorted(set(computes) | set(uses), key=lambda c: (c == WHOLE, c))
-    return tuple(ColumnUsage(name, _unique(computes.get(name, ())), _unique(uses.get(name, ())))
-                 for name in names)
+    return tuple(
+        ColumnUsage(name, _unique(computes.get(name, ())), _unique(uses.get(name, ())))
+        for name in names
+    )
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:

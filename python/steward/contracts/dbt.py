@@ -60,23 +60,37 @@ def dbt_test(check: Check) -> tuple[str | None, Any]:
     if check.kind in ("not_null", "unique"):
         return check.column, _test(check.kind, None, check.severity)
     if check.kind == "accepted_values":
-        return check.column, _test("accepted_values", {"values": list(check.values)},
-                                   check.severity)
+        return check.column, _test(
+            "accepted_values", {"values": list(check.values)}, check.severity
+        )
     if check.kind == "range":
-        bounds = {k: v for k, v in (("min_value", check.minimum), ("max_value", check.maximum))
-                  if v is not None}
+        bounds = {
+            k: v
+            for k, v in (("min_value", check.minimum), ("max_value", check.maximum))
+            if v is not None
+        }
         return check.column, _test("values_between", bounds, check.severity)
     if check.kind == "relationship":
-        return check.column, _test("relationships", {"to": f"ref('{check.to_model}')",
-                                                     "field": check.to_column}, check.severity)
+        return check.column, _test(
+            "relationships",
+            {"to": f"ref('{check.to_model}')", "field": check.to_column},
+            check.severity,
+        )
     if check.kind == "row_count":
-        arguments = {k: v for k, v in (("load_column", check.load_column),
-                                       ("min_rows", check.minimum),
-                                       ("max_rows", check.maximum)) if v is not None}
+        arguments = {
+            k: v
+            for k, v in (
+                ("load_column", check.load_column),
+                ("min_rows", check.minimum),
+                ("max_rows", check.maximum),
+            )
+            if v is not None
+        }
         return None, _test("rows_per_load", arguments, check.severity)
     if check.kind == "freshness":
-        return check.column, _test("freshness_within", {"max_age": check.max_age,
-                                                        "unit": check.unit}, check.severity)
+        return check.column, _test(
+            "freshness_within", {"max_age": check.max_age, "unit": check.unit}, check.severity
+        )
     if check.kind == "dbt":
         return check.column, check.test
     raise ValueError(f"no dbt test for a {check.kind} check")  # pragma: no cover
@@ -88,8 +102,9 @@ def _add(tests: list[Any], test: Any) -> None:
         tests.append(test)
 
 
-def tests_of(contract: Contract, not_null_enforced: bool = True
-             ) -> tuple[list[Any], dict[str, list[Any]]]:
+def tests_of(
+    contract: Contract, not_null_enforced: bool = True
+) -> tuple[list[Any], dict[str, list[Any]]]:
     """The model's data tests and each column's, in contract order. `not_null_enforced`:
     the table format enforces not_null constraints (Delta does), so a required column
     needs no test."""
@@ -100,8 +115,7 @@ def tests_of(contract: Contract, not_null_enforced: bool = True
         _add(model_tests, _test("unique_key", {"columns": list(key)}, "error"))
     for column in contract.columns:
         tests = column_tests[column.name]
-        if column.required and not not_null_enforced and not (
-                len(key) > 1 and column.name in key):
+        if column.required and not not_null_enforced and not (len(key) > 1 and column.name in key):
             _add(tests, "not_null")  # a composite key's columns: unique_key tests for NULL
         if column.unique or key == (column.name,):
             _add(tests, "unique")
@@ -120,13 +134,18 @@ def sla_meta(contract: Contract) -> dict[str, Any]:
     sla: dict[str, Any] = {}
     if contract.freshness is not None:
         check = contract.freshness
-        sla["freshness"] = {"column": check.column, "max_age": check.max_age,
-                            "unit": check.unit}
+        sla["freshness"] = {"column": check.column, "max_age": check.max_age, "unit": check.unit}
     if contract.volume is not None:
         check = contract.volume
-        sla["volume"] = {k: v for k, v in (("load_column", check.load_column),
-                                           ("min_rows", check.minimum),
-                                           ("max_rows", check.maximum)) if v is not None}
+        sla["volume"] = {
+            k: v
+            for k, v in (
+                ("load_column", check.load_column),
+                ("min_rows", check.minimum),
+                ("max_rows", check.maximum),
+            )
+            if v is not None
+        }
     if contract.frequency_minutes:
         hours = round(contract.frequency_minutes / 60 + BUILD_SLACK_HOURS, 2)
         sla["max_build_age_hours"] = int(hours) if hours == int(hours) else hours
@@ -138,8 +157,11 @@ def consumers_meta(found: Consumers | None) -> dict[str, Any]:
         return {"teams": [], "models": [], "exposures": []}
     models = []
     for model in found.models:
-        entry: dict[str, Any] = {"name": model.name, "team": model.team,
-                                 "columns": list(model.columns_used)}
+        entry: dict[str, Any] = {
+            "name": model.name,
+            "team": model.team,
+            "columns": list(model.columns_used),
+        }
         if model.pinned:
             entry["pinned"] = True
         models.append(entry)
@@ -147,30 +169,40 @@ def consumers_meta(found: Consumers | None) -> dict[str, Any]:
     return {"teams": list(found.teams), "models": models, "exposures": exposures}
 
 
-def version_properties(contract: Contract, found: Consumers | None,
-                       not_null_enforced: bool = True) -> dict[str, Any]:
+def version_properties(
+    contract: Contract, found: Consumers | None, not_null_enforced: bool = True
+) -> dict[str, Any]:
     """What dbt needs of one contract: description, meta, constraints, tests, columns."""
     model_tests, column_tests = tests_of(contract, not_null_enforced)
     columns = []
     for column in contract.columns:
-        entry: dict[str, Any] = {"name": column.name, "data_type": column.physical_type,
-                                 "description": column.description}
+        entry: dict[str, Any] = {
+            "name": column.name,
+            "data_type": column.physical_type,
+            "description": column.description,
+        }
         if column.required:
             entry["constraints"] = [{"type": "not_null"}]
         if column_tests[column.name]:
             entry["data_tests"] = column_tests[column.name]
         columns.append(entry)
     properties: dict[str, Any] = {"description": contract.description}
-    properties["config"] = {"meta": {
-        "contract": {"path": contract.path, "id": contract.id, "version": contract.version,
-                     "status": contract.status},
-        **({"sla": sla_meta(contract)} if sla_meta(contract) else {}),
-        "consumers": consumers_meta(found),
-    }}
+    properties["config"] = {
+        "meta": {
+            "contract": {
+                "path": contract.path,
+                "id": contract.id,
+                "version": contract.version,
+                "status": contract.status,
+            },
+            **({"sla": sla_meta(contract)} if sla_meta(contract) else {}),
+            "consumers": consumers_meta(found),
+        }
+    }
     if contract.primary_key:
-        properties["constraints"] = [{"type": "primary_key",
-                                      "columns": list(contract.primary_key),
-                                      "warn_unenforced": False}]
+        properties["constraints"] = [
+            {"type": "primary_key", "columns": list(contract.primary_key), "warn_unenforced": False}
+        ]
     if model_tests:
         properties["data_tests"] = model_tests
     properties["columns"] = columns
@@ -183,9 +215,12 @@ def latest_of(contracts: Sequence[Contract]) -> Contract:
     return max(active or contracts, key=lambda c: (c.dbt_version or 0, c.major))
 
 
-def model_entry(contracts: Sequence[Contract], team: str | None,
-                found: Mapping[int | None, Consumers], not_null_enforced: bool = True
-                ) -> dict[str, Any]:
+def model_entry(
+    contracts: Sequence[Contract],
+    team: str | None,
+    found: Mapping[int | None, Consumers],
+    not_null_enforced: bool = True,
+) -> dict[str, Any]:
     """The model's one properties entry: `contracts` is the unversioned model's contract,
     or the contracts of its versions (`<model>.v<N>.yaml`)."""
     first = contracts[0]
@@ -196,19 +231,29 @@ def model_entry(contracts: Sequence[Contract], team: str | None,
     if first.dbt_version is None:
         properties = version_properties(first, found.get(None), not_null_enforced)
         config.update(properties.pop("config"))
-        return {"name": first.model, "description": properties.pop("description"),
-                "config": config, **properties}
+        return {
+            "name": first.model,
+            "description": properties.pop("description"),
+            "config": config,
+            **properties,
+        }
     latest = latest_of(contracts)
     versions = []
     for contract in sorted(contracts, key=lambda c: -(c.dbt_version or 0)):
         block: dict[str, Any] = {"v": contract.dbt_version}
         if contract.deprecation_date is not None:
             block["deprecation_date"] = contract.deprecation_date
-        block.update(version_properties(contract, found.get(contract.dbt_version),
-                                        not_null_enforced))
+        block.update(
+            version_properties(contract, found.get(contract.dbt_version), not_null_enforced)
+        )
         versions.append(block)
-    return {"name": first.model, "description": latest.description,
-            "latest_version": latest.dbt_version, "config": config, "versions": versions}
+    return {
+        "name": first.model,
+        "description": latest.description,
+        "latest_version": latest.dbt_version,
+        "config": config,
+        "versions": versions,
+    }
 
 
 def _scalar(value: Any) -> bool:
@@ -226,8 +271,7 @@ class _Dumper(yaml.SafeDumper):
         return self.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
     def represent_dict(self, data: Any) -> yaml.MappingNode:
-        flow = (len(data) <= 3 and all(_scalar(v) for v in data.values())
-                and len(str(data)) < 70)
+        flow = len(data) <= 3 and all(_scalar(v) for v in data.values()) and len(str(data)) < 70
         return self.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
 
 
@@ -236,8 +280,15 @@ _Dumper.add_representer(dict, _Dumper.represent_dict)
 
 
 def render(entry: Mapping[str, Any], sources: Sequence[str]) -> str:
-    header = (f"{MARKER} from {', '.join(sources)}.\n"
-              "# Do not edit: change the contract and run `steward contracts generate`.\n")
-    body = yaml.dump({"version": 2, "models": [dict(entry)]}, Dumper=_Dumper,
-                     sort_keys=False, width=1_000_000, allow_unicode=True)
+    header = (
+        f"{MARKER} from {', '.join(sources)}.\n"
+        "# Do not edit: change the contract and run `steward contracts generate`.\n"
+    )
+    body = yaml.dump(
+        {"version": 2, "models": [dict(entry)]},
+        Dumper=_Dumper,
+        sort_keys=False,
+        width=1_000_000,
+        allow_unicode=True,
+    )
     return header + body

@@ -81,8 +81,11 @@ def generated_files(project: Project, lineage: ProjectLineage) -> tuple[Generate
         delta = str(newest.config.get("file_format") or "").lower() == "delta"
         entry = model_entry(chosen, team_of(newest), per_version, not_null_enforced=delta)
         sources = tuple(c.path for c in chosen)
-        files.append(GeneratedFile(generated_path(newest.path, model),
-                                   render(entry, sources), model, sources))
+        files.append(
+            GeneratedFile(
+                generated_path(newest.path, model), render(entry, sources), model, sources
+            )
+        )
     return tuple(sorted(files, key=lambda f: f.path))
 
 
@@ -92,46 +95,82 @@ def stale(project: Project, files: tuple[GeneratedFile, ...]) -> tuple[Stale, ..
     for file in files:
         current = project.text(file.path)
         if current is None:
-            found.append(Stale(file.path, "missing", file.model,
-                               f"`{file.model}` has a contract but no generated "
-                               f"{file.path}; run `steward contracts generate`",
-                               Position(file.sources[0], 1)))
+            found.append(
+                Stale(
+                    file.path,
+                    "missing",
+                    file.model,
+                    f"`{file.model}` has a contract but no generated "
+                    f"{file.path}; run `steward contracts generate`",
+                    Position(file.sources[0], 1),
+                )
+            )
         elif current != file.text:
-            found.append(Stale(file.path, "differs", file.model,
-                               f"{file.path} is stale: it differs from what "
-                               f"{', '.join(file.sources)} and the project's consumers give "
-                               "now; run `steward contracts generate` (do not edit it)",
-                               Position(file.path, _first_difference(current, file.text))))
+            found.append(
+                Stale(
+                    file.path,
+                    "differs",
+                    file.model,
+                    f"{file.path} is stale: it differs from what "
+                    f"{', '.join(file.sources)} and the project's consumers give "
+                    "now; run `steward contracts generate` (do not edit it)",
+                    Position(file.path, _first_difference(current, file.text)),
+                )
+            )
     for path in project.yml_files:
         if path not in expected and is_generated(project.text(path)):
-            found.append(Stale(path, "orphan", None,
-                               f"{path} was generated from a contract that is gone; run "
-                               "`steward contracts generate` to remove it",
-                               Position(path, 1)))
+            found.append(
+                Stale(
+                    path,
+                    "orphan",
+                    None,
+                    f"{path} was generated from a contract that is gone; run "
+                    "`steward contracts generate` to remove it",
+                    Position(path, 1),
+                )
+            )
     for file in files:
         for node in project.models:
             if node.dbt_name != file.model or node.properties is None:
                 continue
             where = node.properties.position
             if where.path != file.path:
-                found.append(Stale(where.path, "described", file.model,
-                                   f"`{file.model}` has a contract, so {file.path} must be "
-                                   f"its only yml: move this entry's descriptions and tests "
-                                   f"into {file.sources[0]} and delete the entry", where))
+                found.append(
+                    Stale(
+                        where.path,
+                        "described",
+                        file.model,
+                        f"`{file.model}` has a contract, so {file.path} must be "
+                        f"its only yml: move this entry's descriptions and tests "
+                        f"into {file.sources[0]} and delete the entry",
+                        where,
+                    )
+                )
                 break
         for issue in project.issues:
-            if (issue.model == file.model and "described twice" in issue.message
-                    and issue.position.path != file.path):
-                found.append(Stale(issue.position.path, "described", file.model,
-                                   f"`{file.model}` has a contract, so {file.path} must be "
-                                   f"its only yml: delete this entry (move its descriptions "
-                                   f"and tests into {file.sources[0]})", issue.position))
+            if (
+                issue.model == file.model
+                and "described twice" in issue.message
+                and issue.position.path != file.path
+            ):
+                found.append(
+                    Stale(
+                        issue.position.path,
+                        "described",
+                        file.model,
+                        f"`{file.model}` has a contract, so {file.path} must be "
+                        f"its only yml: delete this entry (move its descriptions "
+                        f"and tests into {file.sources[0]})",
+                        issue.position,
+                    )
+                )
     return tuple(dict.fromkeys(found))
 
 
 def _first_difference(current: str, expected: str) -> int:
-    for number, (have, want) in enumerate(zip(current.splitlines(), expected.splitlines(),
-                                              strict=False), start=1):
+    for number, (have, want) in enumerate(
+        zip(current.splitlines(), expected.splitlines(), strict=False), start=1
+    ):
         if have != want:
             return number
     return min(len(current.splitlines()), len(expected.splitlines())) + 1

@@ -16,15 +16,16 @@ from steward.project.contracts import Contract
 
 # ---- findings (generate --check, breaking) -------------------------------------------
 def findings_text(findings: Sequence[Finding], summary: str) -> str:
-    lines = [f"{f.path}:{f.line}:{f.column}: {f.rule} {f.severity}: {f.message}"
-             for f in findings]
+    lines = [f"{f.path}:{f.line}:{f.column}: {f.rule} {f.severity}: {f.message}" for f in findings]
     return "\n".join([*lines, summary]) + "\n"
 
 
 def findings_json(findings: Sequence[Finding], extra: dict[str, Any]) -> str:
     errors = sum(1 for f in findings if f.severity == ERROR)
-    document = {"findings": [f.as_dict() for f in findings],
-                "summary": {"errors": errors, "warnings": len(findings) - errors, **extra}}
+    document = {
+        "findings": [f.as_dict() for f in findings],
+        "summary": {"errors": errors, "warnings": len(findings) - errors, **extra},
+    }
     return json.dumps(document, indent=2, default=str) + "\n"
 
 
@@ -36,30 +37,42 @@ def findings_github(findings: Sequence[Finding]) -> str:
     lines = []
     for f in findings:
         level = "error" if f.severity == ERROR else "warning"
-        lines.append(f"::{level} file={escape(f.path, True)},line={f.line},col={f.column},"
-                     f"title={f.rule}::{escape(f.message)}")
+        lines.append(
+            f"::{level} file={escape(f.path, True)},line={f.line},col={f.column},"
+            f"title={f.rule}::{escape(f.message)}"
+        )
     return "\n".join(lines) + ("\n" if lines else "")
 
 
 # ---- consumers ------------------------------------------------------------------------
 def _usage(computes: Sequence[str], uses: Sequence[str]) -> str:
     parts = [f"computes {', '.join(computes)}"] if computes else []
-    parts += [{"group_by": "groups by it", "join": "joins on it", "filter": "filters on it",
-               "window": "partitions by it"}.get(u, u) for u in uses]
+    parts += [
+        {
+            "group_by": "groups by it",
+            "join": "joins on it",
+            "filter": "filters on it",
+            "window": "partitions by it",
+        }.get(u, u)
+        for u in uses
+    ]
     return "; ".join(parts) or "reads it"
 
 
-def consumers_text(found: Consumers, columns: Sequence[str],
-                   contract: Contract | None) -> str:
+def consumers_text(found: Consumers, columns: Sequence[str], contract: Contract | None) -> str:
     producer = found.model
     head = f"{producer} (team {found.team or '-'}"
     if contract is not None:
         head += f", contract {contract.path} {contract.version}"
     head += ")"
     teams = found.teams
-    lines = [head, f"used by {len(found.models)} model(s) of {len(teams)} team(s)"
-             f"{': ' + ', '.join(teams) if teams else ''}, {len(found.exposures)} "
-             "exposure(s)", ""]
+    lines = [
+        head,
+        f"used by {len(found.models)} model(s) of {len(teams)} team(s)"
+        f"{': ' + ', '.join(teams) if teams else ''}, {len(found.exposures)} "
+        "exposure(s)",
+        "",
+    ]
     if found.models:
         width = max(len(m.name) for m in found.models)
         lines.append("models (team, the columns they use):")
@@ -67,49 +80,62 @@ def consumers_text(found: Consumers, columns: Sequence[str],
             version = ""
             if model.version is not None:
                 version = f" [v{model.version}{', pinned' if model.pinned else ''}]"
-            lines.append(f"  {model.name:<{width}}  {model.team or '-'}{version}: "
-                         f"{', '.join(model.columns_used) or '*'}")
+            lines.append(
+                f"  {model.name:<{width}}  {model.team or '-'}{version}: "
+                f"{', '.join(model.columns_used) or '*'}"
+            )
         lines.append("")
     if found.exposures:
         lines.append("exposures:")
         for exposure in found.exposures:
-            lines.append(f"  {exposure.name} ({exposure.type or '-'}, {exposure.team or '-'}) "
-                         f"via {', '.join(exposure.via)}")
+            lines.append(
+                f"  {exposure.name} ({exposure.type or '-'}, {exposure.team or '-'}) "
+                f"via {', '.join(exposure.via)}"
+            )
         lines.append("")
     if columns:
         direct = [e.name for e in found.exposures if set(e.via) & set(found.producer_names)]
         verb = "reads" if len(direct) == 1 else "read"
-        unused = (f"- (no model; {', '.join(direct)} {verb} the whole model)" if direct
-                  else "- (no consumer)")
+        unused = (
+            f"- (no model; {', '.join(direct)} {verb} the whole model)"
+            if direct
+            else "- (no consumer)"
+        )
         lines.append("by column:")
         width = max(len(c) for c in columns)
         for column in columns:
-            users = [(m, u) for m in found.models for u in m.columns
-                     if u.column in (column, WHOLE)]
+            users = [(m, u) for m in found.models for u in m.columns if u.column in (column, WHOLE)]
             if not users:
                 lines.append(f"  {column:<{width}}  {unused}")
                 continue
             for index, (model, usage) in enumerate(users):
                 label = column if index == 0 else ""
-                lines.append(f"  {label:<{width}}  {model.name}: "
-                             f"{_usage(usage.computes, usage.uses)}")
+                lines.append(
+                    f"  {label:<{width}}  {model.name}: {_usage(usage.computes, usage.uses)}"
+                )
     return "\n".join(lines).rstrip() + "\n"
 
 
-def consumers_json(found: Consumers, columns: Sequence[str],
-                   contract: Contract | None) -> str:
+def consumers_json(found: Consumers, columns: Sequence[str], contract: Contract | None) -> str:
     by_column: dict[str, list[dict[str, Any]]] = {c: [] for c in columns}
     for model in found.models:
         for usage in model.columns:
             targets = columns if usage.column == WHOLE else [usage.column]
             for column in targets:
-                by_column.setdefault(column, []).append({
-                    "model": model.name, "team": model.team, "computes": list(usage.computes),
-                    "uses": list(usage.uses)})
+                by_column.setdefault(column, []).append(
+                    {
+                        "model": model.name,
+                        "team": model.team,
+                        "computes": list(usage.computes),
+                        "uses": list(usage.uses),
+                    }
+                )
     document = {
-        "model": found.model, "team": found.team,
-        "contract": None if contract is None else {"path": contract.path,
-                                                   "version": contract.version},
+        "model": found.model,
+        "team": found.team,
+        "contract": None
+        if contract is None
+        else {"path": contract.path, "version": contract.version},
         "teams": list(found.teams),
         "models": [dataclasses.asdict(m) for m in found.models],
         "exposures": [dataclasses.asdict(e) for e in found.exposures],
@@ -120,15 +146,18 @@ def consumers_json(found: Consumers, columns: Sequence[str],
 
 # ---- breaking ---------------------------------------------------------------------------
 def breaking_text(report: BreakingReport) -> str:
-    lines = [f"{f.path}:{f.line}:{f.column}: {f.rule} {f.severity}: {f.message}"
-             for f in report.findings]
+    lines = [
+        f"{f.path}:{f.line}:{f.column}: {f.rule} {f.severity}: {f.message}" for f in report.findings
+    ]
     safe = [c for c in report.changes if not c.breaking]
     if safe:
         lines.append("non-breaking:")
         lines.extend(f"  {c.model} v{c.version}: {c.detail}" for c in safe)
     errors = sum(1 for v in report.violations if v.severity == ERROR)
-    lines.append(f"{errors} breaking change(s) against {report.base}; "
-                 f"{len(report.changes)} contract change(s) in all")
+    lines.append(
+        f"{errors} breaking change(s) against {report.base}; "
+        f"{len(report.changes)} contract change(s) in all"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -138,13 +167,14 @@ def breaking_markdown(report: BreakingReport) -> str:
         lines.append(f"No breaking change to a contracted model against `{report.base}`.")
     for violation in report.violations:
         flag = "**breaking**" if violation.severity == ERROR else "warning"
-        lines.append(f"- {flag} `{violation.model}` v{violation.version}: "
-                     f"{violation.message}")
+        lines.append(f"- {flag} `{violation.model}` v{violation.version}: {violation.message}")
         found = violation.consumers
         if found is not None and (found.models or found.exposures):
             for model in found.models:
-                lines.append(f"  - team `{model.team}`: `{model.name}` uses "
-                             f"{', '.join(f'`{c}`' for c in model.columns_used) or 'it'}")
+                lines.append(
+                    f"  - team `{model.team}`: `{model.name}` uses "
+                    f"{', '.join(f'`{c}`' for c in model.columns_used) or 'it'}"
+                )
             for exposure in found.exposures:
                 lines.append(f"  - team `{exposure.team}`: exposure `{exposure.name}`")
     safe = [c for c in report.changes if not c.breaking]
@@ -155,7 +185,11 @@ def breaking_markdown(report: BreakingReport) -> str:
 
 
 def breaking_json(report: BreakingReport) -> str:
-    return findings_json(report.findings, {
-        "base": report.base, "breaking": report.breaking,
-        "changes": [dataclasses.asdict(c) | {"breaking": c.breaking} for c in report.changes],
-    })
+    return findings_json(
+        report.findings,
+        {
+            "base": report.base,
+            "breaking": report.breaking,
+            "changes": [dataclasses.asdict(c) | {"breaking": c.breaking} for c in report.changes],
+        },
+    )

@@ -40,26 +40,47 @@ def _nodes(rendered: RenderedProject) -> dict[str, GraphNode]:
         layer, team = node_layer_team(node, team_ids)
         access = str(item.config.get("access") or "protected")
         nodes[unique_id] = GraphNode(
-            unique_id, node.name, node.resource_type, node.path, team, layer,
-            access if node.resource_type == "model" else None, item.relation_name,
-            str(item.config.get("materialized") or "view"))
+            unique_id,
+            node.name,
+            node.resource_type,
+            node.path,
+            team,
+            layer,
+            access if node.resource_type == "model" else None,
+            item.relation_name,
+            str(item.config.get("materialized") or "view"),
+        )
     for unique_id, source in project.sources.items():
-        nodes[unique_id] = GraphNode(unique_id, source.name, "source", source.path,
-                                     source_team(source, layers), None, None,
-                                     rendered_relations.get(unique_id))
+        nodes[unique_id] = GraphNode(
+            unique_id,
+            source.name,
+            "source",
+            source.path,
+            source_team(source, layers),
+            None,
+            None,
+            rendered_relations.get(unique_id),
+        )
     for exposure in project.exposures:
         unique_id = exposure_id(project, exposure)
-        nodes[unique_id] = GraphNode(unique_id, exposure.name, "exposure", exposure.path,
-                                     exposure_team(exposure, registry), None, None, None,
-                                     exposure.type or None)
+        nodes[unique_id] = GraphNode(
+            unique_id,
+            exposure.name,
+            "exposure",
+            exposure.path,
+            exposure_team(exposure, registry),
+            None,
+            None,
+            None,
+            exposure.type or None,
+        )
     return nodes
 
 
 def _position(item: RenderedNode, relation: str, fallback: Position) -> Position:
     """Where the model's own SQL names `relation` (Jinja and comments blanked), else
     `fallback`."""
-    code = _JINJA_OR_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)),
-                                 item.node.raw_code)
+    code = _JINJA_OR_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), item.node.raw_code)
     parts = [rf"`?{re.escape(p)}`?" for p in relation.split(".")]
     match = re.search(r"(?<![\w.`])" + r"\s*\.\s*".join(parts) + r"(?![\w`])", code, re.I)
     if match is None:
@@ -83,14 +104,14 @@ def _node_edges(unique_id: str, item: RenderedNode, relations: dict[str, str]) -
             if key == own or key in called or target is None or target == unique_id:
                 continue
             called.add(key)
-            position = _position(item, key, sql.position) if relation.path is None else (
-                sql.position)
+            position = (
+                _position(item, key, sql.position) if relation.path is None else (sql.position)
+            )
             edges.append(Edge(target, unique_id, "hard_coded", key, position))
     return edges
 
 
-def _exposure_edges(project: Project, nodes: dict[str, GraphNode]) -> tuple[list[Edge],
-                                                                             list[str]]:
+def _exposure_edges(project: Project, nodes: dict[str, GraphNode]) -> tuple[list[Edge], list[str]]:
     by_name = {node.name: uid for uid, node in nodes.items() if node.resource_type in BUILDABLE}
     edges: list[Edge] = []
     problems: list[str] = []
@@ -106,8 +127,10 @@ def _exposure_edges(project: Project, nodes: dict[str, GraphNode]) -> tuple[list
                 found = project.source(args[0], args[1])
                 target = found.unique_id if found else None
             if target is None:
-                problems.append(f"{exposure.path}: exposure `{exposure.name}` depends on "
-                                f"{text}, which names nothing in the project")
+                problems.append(
+                    f"{exposure.path}: exposure `{exposure.name}` depends on "
+                    f"{text}, which names nothing in the project"
+                )
                 continue
             edges.append(Edge(target, unique_id, "exposure", None, exposure.position))
     return edges, problems
@@ -120,15 +143,19 @@ def build_graph(rendered: RenderedProject) -> DependencyGraph:
     edges: list[Edge] = []
     for unique_id, item in rendered.nodes.items():
         if unique_id in nodes:
-            edges.extend(e for e in _node_edges(unique_id, item, relations)
-                         if e.upstream in nodes)
+            edges.extend(e for e in _node_edges(unique_id, item, relations) if e.upstream in nodes)
     exposure_edges, problems = _exposure_edges(project, nodes)
     edges.extend(exposure_edges)
     labels: dict[str, str] = {}
     for unique_id, node in sorted(nodes.items(), key=lambda kv: _label_priority(kv[1])):
         labels.setdefault(node.label.lower(), unique_id)
-    return DependencyGraph(MappingProxyType(nodes), tuple(edges), project.registry,
-                           tuple(problems), MappingProxyType(labels))
+    return DependencyGraph(
+        MappingProxyType(nodes),
+        tuple(edges),
+        project.registry,
+        tuple(problems),
+        MappingProxyType(labels),
+    )
 
 
 def _label_priority(node: GraphNode) -> tuple[int, str]:

@@ -22,15 +22,27 @@ def _quote(text: str) -> str:
 
 
 def _node_json(node: GraphNode) -> dict[str, Any]:
-    return {"id": node.unique_id, "name": node.label, "type": node.resource_type,
-            "team": node.team, "layer": node.layer, "access": node.access,
-            "relation": node.relation, "path": node.path}
+    return {
+        "id": node.unique_id,
+        "name": node.label,
+        "type": node.resource_type,
+        "team": node.team,
+        "layer": node.layer,
+        "access": node.access,
+        "relation": node.relation,
+        "path": node.path,
+    }
 
 
 def _edge_json(edge: Edge) -> dict[str, Any]:
-    return {"from": edge.upstream, "to": edge.downstream, "kind": edge.kind,
-            "hard_coded": edge.hard_coded, "relation": edge.relation,
-            "position": str(edge.position) if edge.position else None}
+    return {
+        "from": edge.upstream,
+        "to": edge.downstream,
+        "kind": edge.kind,
+        "hard_coded": edge.hard_coded,
+        "relation": edge.relation,
+        "position": str(edge.position) if edge.position else None,
+    }
 
 
 def _cycle_json(graph: DependencyGraph, cycle: Cycle) -> dict[str, Any]:
@@ -57,12 +69,18 @@ def nodes_text(graph: DependencyGraph) -> str:
 
 
 def nodes_json(graph: DependencyGraph) -> str:
-    return json.dumps({
-        "nodes": [_node_json(n) for n in _ordered(graph)],
-        "edges": [_edge_json(e) for e in graph.edges],
-        "cycles": [_cycle_json(graph, c) for c in graph.cycles()],
-        "problems": list(graph.problems),
-    }, indent=2) + "\n"
+    return (
+        json.dumps(
+            {
+                "nodes": [_node_json(n) for n in _ordered(graph)],
+                "edges": [_edge_json(e) for e in graph.edges],
+                "cycles": [_cycle_json(graph, c) for c in graph.cycles()],
+                "problems": list(graph.problems),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 def _by_team(graph: DependencyGraph) -> dict[str, list[GraphNode]]:
@@ -96,23 +114,30 @@ def nodes_dot(graph: DependencyGraph) -> str:
             lines.append("  }")
     for up, down in graph.digraph.edges:
         hard, exposure = _edge_style(graph, up, down)
-        style = ' [style=dashed, color=red, label="hard-coded"]' if hard else (
-            " [style=dotted]" if exposure else "")
+        style = (
+            ' [style=dashed, color=red, label="hard-coded"]'
+            if hard
+            else (" [style=dotted]" if exposure else "")
+        )
         lines.append(f"  {_quote(up)} -> {_quote(down)}{style};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
 def nodes_mermaid(graph: DependencyGraph) -> str:
-    shapes = {"source": ("[(", ")]"), "exposure": ("{{", "}}"), "seed": ("[/", "/]"),
-              "snapshot": ("[[", "]]")}
+    shapes = {
+        "source": ("[(", ")]"),
+        "exposure": ("{{", "}}"),
+        "seed": ("[/", "/]"),
+        "snapshot": ("[[", "]]"),
+    }
     lines = ["flowchart LR"]
     for team, nodes in _by_team(graph).items():
         if team:
             lines.append(f"  subgraph {_safe_id('team_' + team)}[{team}]")
         for node in nodes:
             left, right = shapes.get(node.resource_type, ("[", "]"))
-            lines.append(f"    {_safe_id(node.unique_id)}{left}\"{node.label}\"{right}")
+            lines.append(f'    {_safe_id(node.unique_id)}{left}"{node.label}"{right}')
         if team:
             lines.append("  end")
     for up, down in graph.digraph.edges:
@@ -124,8 +149,10 @@ def nodes_mermaid(graph: DependencyGraph) -> str:
 
 # ---- the team graph ----------------------------------------------------------------------
 def _team_edges(graph: DependencyGraph) -> list[tuple[str, str, list[Edge], bool]]:
-    return [(up, down, data["edges"], data["hard_coded"])
-            for up, down, data in sorted(graph.team_graph.edges(data=True))]
+    return [
+        (up, down, data["edges"], data["hard_coded"])
+        for up, down, data in sorted(graph.team_graph.edges(data=True))
+    ]
 
 
 def teams_text(graph: DependencyGraph) -> str:
@@ -146,15 +173,24 @@ def teams_json(graph: DependencyGraph) -> str:
     teams = []
     for team in sorted(graph.team_graph):
         entry = registry.team(team) if registry else None
-        teams.append({
-            "id": team, "name": entry.name if entry else None,
-            "contact": entry.contact if entry else None,
-            "channel": entry.channel if entry else None,
-            "nodes": sum(1 for n in graph.nodes.values() if n.team == team),
-        })
-    edges = [{"producer": up, "consumer": down, "hard_coded": hard,
-              "models": [[e.upstream, e.downstream] for e in edges]}
-             for up, down, edges, hard in _team_edges(graph)]
+        teams.append(
+            {
+                "id": team,
+                "name": entry.name if entry else None,
+                "contact": entry.contact if entry else None,
+                "channel": entry.channel if entry else None,
+                "nodes": sum(1 for n in graph.nodes.values() if n.team == team),
+            }
+        )
+    edges = [
+        {
+            "producer": up,
+            "consumer": down,
+            "hard_coded": hard,
+            "models": [[e.upstream, e.downstream] for e in edges],
+        }
+        for up, down, edges, hard in _team_edges(graph)
+    ]
     cycles = [_cycle_json(graph, c) for c in graph.cycles() if c.kind == "team"]
     return json.dumps({"teams": teams, "edges": edges, "cycles": cycles}, indent=2) + "\n"
 
@@ -164,8 +200,7 @@ def teams_dot(graph: DependencyGraph) -> str:
     lines.extend(f"  {_quote(team)};" for team in sorted(graph.team_graph))
     for up, down, edges, hard in _team_edges(graph):
         style = ", style=dashed, color=red" if hard else ""
-        lines.append(f"  {_quote(up)} -> {_quote(down)} [label={_quote(str(len(edges)))}"
-                     f"{style}];")
+        lines.append(f"  {_quote(up)} -> {_quote(down)} [label={_quote(str(len(edges)))}{style}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -188,11 +223,18 @@ def order_json(order: tuple[str, ...]) -> str:
 
 
 NODE_WRITERS: dict[str, Callable[[DependencyGraph], str]] = {
-    "text": nodes_text, "json": nodes_json, "dot": nodes_dot, "mermaid": nodes_mermaid,
+    "text": nodes_text,
+    "json": nodes_json,
+    "dot": nodes_dot,
+    "mermaid": nodes_mermaid,
 }
 TEAM_WRITERS: dict[str, Callable[[DependencyGraph], str]] = {
-    "text": teams_text, "json": teams_json, "dot": teams_dot, "mermaid": teams_mermaid,
+    "text": teams_text,
+    "json": teams_json,
+    "dot": teams_dot,
+    "mermaid": teams_mermaid,
 }
 ORDER_WRITERS: dict[str, Callable[[tuple[str, ...]], str]] = {
-    "text": order_text, "json": order_json,
+    "text": order_text,
+    "json": order_json,
 }

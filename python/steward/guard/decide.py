@@ -100,14 +100,18 @@ def _unknown(statement: Statement) -> Refusal | None:
         return None
     reason = statement.unknown.reason
     if reason.startswith("dynamic SQL"):
-        return Refusal(first_line(statement.text),
-                       f"is {reason}: the relation it writes cannot be known before it runs",
-                       "write the statement out with its target named (`{{ this }}`, a "
-                       "ref()), so it can be checked.")
-    return Refusal(first_line(statement.text),
-                   f"cannot be proven harmless ({reason})",
-                   "use a statement steward understands (INSERT, MERGE, CREATE, ALTER, "
-                   "DROP ... on a named table in your namespace), or ask the platform team.")
+        return Refusal(
+            first_line(statement.text),
+            f"is {reason}: the relation it writes cannot be known before it runs",
+            "write the statement out with its target named (`{{ this }}`, a "
+            "ref()), so it can be checked.",
+        )
+    return Refusal(
+        first_line(statement.text),
+        f"cannot be proven harmless ({reason})",
+        "use a statement steward understands (INSERT, MERGE, CREATE, ALTER, "
+        "DROP ... on a named table in your namespace), or ask the platform team.",
+    )
 
 
 def _settings(statement: Statement, policy: WritePolicy) -> Refusal | None:
@@ -115,20 +119,25 @@ def _settings(statement: Statement, policy: WritePolicy) -> Refusal | None:
         if key in ALLOWED_SETTINGS:
             continue
         if key == COMMIT_METADATA_KEY:
-            return Refusal(first_line(statement.text),
-                           f"sets `{key}`, the commit metadata that says who wrote each "
-                           "Delta version; steward sets it itself before every write",
-                           "remove the SET; the metadata names your team and model already.")
-        return Refusal(first_line(statement.text),
-                       f"sets `{key}`, which is not on the allow-list of settings "
-                       f"({', '.join(sorted(ALLOWED_SETTINGS))})",
-                       "remove the SET, or ask the platform team to review the key for "
-                       "steward.guard.policy.ALLOWED_SETTINGS.")
+            return Refusal(
+                first_line(statement.text),
+                f"sets `{key}`, the commit metadata that says who wrote each "
+                "Delta version; steward sets it itself before every write",
+                "remove the SET; the metadata names your team and model already.",
+            )
+        return Refusal(
+            first_line(statement.text),
+            f"sets `{key}`, which is not on the allow-list of settings "
+            f"({', '.join(sorted(ALLOWED_SETTINGS))})",
+            "remove the SET, or ask the platform team to review the key for "
+            "steward.guard.policy.ALLOWED_SETTINGS.",
+        )
     return None
 
 
-def _write(write: Write, statement: Statement, policy: WritePolicy,
-           schema: str | None) -> Refusal | None:
+def _write(
+    write: Write, statement: Statement, policy: WritePolicy, schema: str | None
+) -> Refusal | None:
     text = first_line(statement.text)
     what = write.kind if write.object_type in ("TABLE", "") else f"{write.kind} {write.object_type}"
     target = write.target
@@ -141,18 +150,25 @@ def _write(write: Write, statement: Statement, policy: WritePolicy,
         if denied is not None:
             return denied
     if target is None:
-        return Refusal(text, f"would {what} a target that cannot be named",
-                       "name the relation you write: `{{ this }}` or a ref().")
+        return Refusal(
+            text,
+            f"would {what} a target that cannot be named",
+            "name the relation you write: `{{ this }}` or a ref().",
+        )
     if target.catalog and target.catalog != SESSION_CATALOG:
-        return Refusal(text, f"would {what} `{target.qualified}` in catalog "
-                       f"`{target.catalog}`; steward governs the session catalog only",
-                       "write to your own namespace in the session catalog.",
-                       target.qualified)
+        return Refusal(
+            text,
+            f"would {what} `{target.qualified}` in catalog "
+            f"`{target.catalog}`; steward governs the session catalog only",
+            "write to your own namespace in the session catalog.",
+            target.qualified,
+        )
     return _namespace(text, what, write, target, policy, schema)
 
 
-def _namespace(text: str, what: str, write: Write, target: Relation, policy: WritePolicy,
-               schema: str | None) -> Refusal | None:
+def _namespace(
+    text: str, what: str, write: Write, target: Relation, policy: WritePolicy, schema: str | None
+) -> Refusal | None:
     if write.object_type in _NAMESPACE_OBJECTS:
         namespace: str | None = target.schema
         shown = namespace or ""
@@ -163,35 +179,53 @@ def _namespace(text: str, what: str, write: Write, target: Relation, policy: Wri
         namespace = schema
         shown = f"{schema}.{target.name}" if schema else target.name
         if schema is None:
-            return Refusal(text, f"would {what} `{target.name}`, which names no schema, on a "
-                           "connection whose current schema is unknown (after USE CATALOG)",
-                           "name the schema: write to `{{ this }}` or a ref().", target.name)
+            return Refusal(
+                text,
+                f"would {what} `{target.name}`, which names no schema, on a "
+                "connection whose current schema is unknown (after USE CATALOG)",
+                "name the schema: write to `{{ this }}` or a ref().",
+                target.name,
+            )
     assert namespace is not None
     if policy.owns(namespace):
         return None
     owner = policy.owner(namespace)
-    unqualified = "" if target.schema or write.object_type in _NAMESPACE_OBJECTS else (
-        f" (it names no schema, and the connection's current schema is `{namespace}`)")
+    unqualified = (
+        ""
+        if target.schema or write.object_type in _NAMESPACE_OBJECTS
+        else (f" (it names no schema, and the connection's current schema is `{namespace}`)")
+    )
     if policy.team is None:
-        return Refusal(text, f"would {what} `{shown}`{unqualified}, and no team is set, so "
-                       "the run is read-only",
-                       "run as your team: `steward build --team <team>`, or set "
-                       "STEWARD_TEAM=<team> (the profile's `team`) for plain dbt.",
-                       shown, owner.team if owner else None)
+        return Refusal(
+            text,
+            f"would {what} `{shown}`{unqualified}, and no team is set, so the run is read-only",
+            "run as your team: `steward build --team <team>`, or set "
+            "STEWARD_TEAM=<team> (the profile's `team`) for plain dbt.",
+            shown,
+            owner.team if owner else None,
+        )
     mine = ", ".join(policy.namespaces)
     if owner is not None and owner.team != policy.team:
-        return Refusal(text, f"would {what} `{shown}`{unqualified}, in namespace `{namespace}` "
-                       f"owned by team {owner.team}; team {policy.team} writes only its own "
-                       f"namespaces ({mine})",
-                       f"ask {owner.reach()} for the change, or build what you need in your "
-                       "own namespace from their public model.",
-                       shown, owner.team)
+        return Refusal(
+            text,
+            f"would {what} `{shown}`{unqualified}, in namespace `{namespace}` "
+            f"owned by team {owner.team}; team {policy.team} writes only its own "
+            f"namespaces ({mine})",
+            f"ask {owner.reach()} for the change, or build what you need in your "
+            "own namespace from their public model.",
+            shown,
+            owner.team,
+        )
     where = "another environment's" if owner is not None else "a"
-    return Refusal(text, f"would {what} `{shown}`{unqualified}, in {where} namespace "
-                   f"`{namespace}` that is not one of team {policy.team}'s ({mine})",
-                   "write only to your own namespaces; dbt derives them from the model's "
-                   "folder and the environment (don't set schema, alias or database).",
-                   shown, owner.team if owner else None)
+    return Refusal(
+        text,
+        f"would {what} `{shown}`{unqualified}, in {where} namespace "
+        f"`{namespace}` that is not one of team {policy.team}'s ({mine})",
+        "write only to your own namespaces; dbt derives them from the model's "
+        "folder and the environment (don't set schema, alias or database).",
+        shown,
+        owner.team if owner else None,
+    )
 
 
 def _path(text: str, what: str, path: str, policy: WritePolicy, how: str) -> Refusal | None:
@@ -201,8 +235,10 @@ def _path(text: str, what: str, path: str, policy: WritePolicy, how: str) -> Ref
         why = f"outside team {policy.team}'s storage prefix `{policy.storage_prefix}`"
     else:
         why = "and no storage prefix is set for the team, so nothing may be written by path"
-    return Refusal(text, f"{how} `{path}` ({what}), {why}; a write by path bypasses every "
-                   "namespace",
-                   "write to a table of your namespace and let the catalog place its files "
-                   "(no location_root, LOCATION or path).",
-                   path)
+    return Refusal(
+        text,
+        f"{how} `{path}` ({what}), {why}; a write by path bypasses every namespace",
+        "write to a table of your namespace and let the catalog place its files "
+        "(no location_root, LOCATION or path).",
+        path,
+    )

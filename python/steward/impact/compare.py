@@ -61,8 +61,7 @@ def _canonical(sql: str, nodes: Mapping[str, str]) -> exp.Expr | str:
         if relation is None:
             continue
         key = relation.path or relation.qualified
-        node = nodes.get(key) or (f"ref:{relation.name}" if relation.schema == UNKNOWN
-                                  else None)
+        node = nodes.get(key) or (f"ref:{relation.name}" if relation.schema == UNKNOWN else None)
         if node is not None:
             table.set("catalog", None)
             table.set("db", None)
@@ -81,14 +80,18 @@ def _node_names(rendered: RenderedProject) -> dict[str, str]:
     names = {}
     for relation, unique_id in rendered.relations.items():
         parts = unique_id.split(".")
-        names[relation] = ("source:" + ".".join(parts[2:]) if parts[0] == "source"
-                           else f"ref:{parts[-1]}")
+        names[relation] = (
+            "source:" + ".".join(parts[2:]) if parts[0] == "source" else f"ref:{parts[-1]}"
+        )
     return names
 
 
-def sql_edits(base: RenderedNode, head: RenderedNode,
-              base_names: Mapping[str, str] | None = None,
-              head_names: Mapping[str, str] | None = None) -> int:
+def sql_edits(
+    base: RenderedNode,
+    head: RenderedNode,
+    base_names: Mapping[str, str] | None = None,
+    head_names: Mapping[str, str] | None = None,
+) -> int:
     """How many edits sqlglot's semantic diff finds between the two nodes' SQL (model
     bodies in both `is_incremental()` branches, hooks and statements); 0 when equal.
     `*_names` map each side's relations to node names (`_node_names`)."""
@@ -109,20 +112,27 @@ def _core(column: ColumnLineage) -> tuple[str, ...]:
     return tuple(d for d in column.definition if not _PLAIN_COLUMN.match(d))
 
 
-def _translated(refs: tuple[ColumnRef, ...],
-                renames: Mapping[ColumnRef, ColumnRef]) -> frozenset[ColumnRef]:
+def _translated(
+    refs: tuple[ColumnRef, ...], renames: Mapping[ColumnRef, ColumnRef]
+) -> frozenset[ColumnRef]:
     return frozenset(renames.get(r, r) for r in refs)
 
 
-def _same_origin(old: ColumnLineage, new: ColumnLineage,
-                 renames: Mapping[ColumnRef, ColumnRef]) -> tuple[bool, bool]:
+def _same_origin(
+    old: ColumnLineage, new: ColumnLineage, renames: Mapping[ColumnRef, ColumnRef]
+) -> tuple[bool, bool]:
     sources = bool(old.sources) and _translated(old.sources, renames) == frozenset(new.sources)
     core = bool(_core(old)) and _core(old) == _core(new)
     return sources, core
 
 
-def _renames(base: ModelLineage, head: ModelLineage, removed: list[str], added: list[str],
-             renames: Mapping[ColumnRef, ColumnRef]) -> dict[str, str]:
+def _renames(
+    base: ModelLineage,
+    head: ModelLineage,
+    removed: list[str],
+    added: list[str],
+    renames: Mapping[ColumnRef, ColumnRef],
+) -> dict[str, str]:
     found: dict[str, str] = {}
     free = list(added)
     for name in removed:
@@ -144,9 +154,13 @@ def _renames(base: ModelLineage, head: ModelLineage, removed: list[str], added: 
     return found
 
 
-def compare_columns(unique_id: str, base: ModelLineage, head: ModelLineage,
-                    renames: dict[ColumnRef, ColumnRef], sql_changed: bool
-                    ) -> list[ColumnChange]:
+def compare_columns(
+    unique_id: str,
+    base: ModelLineage,
+    head: ModelLineage,
+    renames: dict[ColumnRef, ColumnRef],
+    sql_changed: bool,
+) -> list[ColumnChange]:
     """The column changes of one node; the renames found are added to `renames`."""
     before, after = base.names, head.names
     removed = [c for c in before if c not in after]
@@ -166,10 +180,16 @@ def compare_columns(unique_id: str, base: ModelLineage, head: ModelLineage,
         old_column, new_column = base.column(name), head.column(name)
         if old_column is None or new_column is None:
             continue
-        if old_column.data_type and new_column.data_type and (
-                old_column.data_type != new_column.data_type):
-            changes.append(ColumnChange(name, "retyped", old_type=old_column.data_type,
-                                        new_type=new_column.data_type))
+        if (
+            old_column.data_type
+            and new_column.data_type
+            and (old_column.data_type != new_column.data_type)
+        ):
+            changes.append(
+                ColumnChange(
+                    name, "retyped", old_type=old_column.data_type, new_type=new_column.data_type
+                )
+            )
         elif sql_changed and (
             _core(old_column) != _core(new_column)
             or _translated(old_column.sources, renames) != frozenset(new_column.sources)
@@ -178,14 +198,16 @@ def compare_columns(unique_id: str, base: ModelLineage, head: ModelLineage,
     return changes
 
 
-def _uses_changed(base: ModelLineage, head: ModelLineage,
-                  renames: Mapping[ColumnRef, ColumnRef]) -> bool:
+def _uses_changed(
+    base: ModelLineage, head: ModelLineage, renames: Mapping[ColumnRef, ColumnRef]
+) -> bool:
     before = {(renames.get(u.ref, u.ref), u.kind) for u in base.uses}
     return before != {(u.ref, u.kind) for u in head.uses}
 
 
-def compare(base: ProjectState, head: ProjectState) -> tuple[tuple[ModelChange, ...],
-                                                              dict[ColumnRef, ColumnRef]]:
+def compare(
+    base: ProjectState, head: ProjectState
+) -> tuple[tuple[ModelChange, ...], dict[ColumnRef, ColumnRef]]:
     """The node changes from `base` to `head`, producers first, and the column renames."""
     renames: dict[ColumnRef, ColumnRef] = {}
     changes: list[ModelChange] = []
@@ -198,8 +220,9 @@ def compare(base: ProjectState, head: ProjectState) -> tuple[tuple[ModelChange, 
         if unique_id not in base_nodes:
             changes.append(ModelChange(unique_id, node.name, node.team, "added"))
             continue
-        edits = sql_edits(base.rendered.nodes[unique_id], head.rendered.nodes[unique_id],
-                          base_names, head_names)
+        edits = sql_edits(
+            base.rendered.nodes[unique_id], head.rendered.nodes[unique_id], base_names, head_names
+        )
         old_lineage = base.lineage.models.get(unique_id)
         new_lineage = head.lineage.models.get(unique_id)
         columns: list[ColumnChange] = []
@@ -210,8 +233,11 @@ def compare(base: ProjectState, head: ProjectState) -> tuple[tuple[ModelChange, 
         old_access = base_nodes[unique_id].access
         access = (old_access, node.access) if old_access != node.access else None
         if edits or columns or access:
-            changes.append(ModelChange(unique_id, node.name, node.team, "changed",
-                                       tuple(columns), edits, logic, access))
+            changes.append(
+                ModelChange(
+                    unique_id, node.name, node.team, "changed", tuple(columns), edits, logic, access
+                )
+            )
     for unique_id in base.graph.topological_order():
         node = base_nodes[unique_id]
         if node.resource_type in BUILDABLE and unique_id not in head_nodes:

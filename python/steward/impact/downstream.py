@@ -45,25 +45,50 @@ def _roots(changes: Iterable[ModelChange]) -> list[_Root]:
     roots: list[_Root] = []
     for change in changes:
         if change.change == "removed":
-            roots.append(_Root(ColumnRef(change.unique_id, WHOLE), "removed",
-                               f"`{change.name}` removed", True, change.team))
+            roots.append(
+                _Root(
+                    ColumnRef(change.unique_id, WHOLE),
+                    "removed",
+                    f"`{change.name}` removed",
+                    True,
+                    change.team,
+                )
+            )
             continue
         if change.change != "changed":
             continue
         for column in change.columns:
             if column.change == "added":
                 continue
-            roots.append(_Root(ColumnRef(change.unique_id, column.column), column.change,
-                               f"`{change.name}`: {column.describe()}", column.breaking,
-                               change.team))
+            roots.append(
+                _Root(
+                    ColumnRef(change.unique_id, column.column),
+                    column.change,
+                    f"`{change.name}`: {column.describe()}",
+                    column.breaking,
+                    change.team,
+                )
+            )
         if change.logic:
-            roots.append(_Root(ColumnRef(change.unique_id, WHOLE), "logic",
-                               f"`{change.name}`: filters, joins or grouping changed", False,
-                               change.team))
+            roots.append(
+                _Root(
+                    ColumnRef(change.unique_id, WHOLE),
+                    "logic",
+                    f"`{change.name}`: filters, joins or grouping changed",
+                    False,
+                    change.team,
+                )
+            )
         if change.narrowed and change.access is not None:
-            roots.append(_Root(ColumnRef(change.unique_id, WHOLE), "access",
-                               f"`{change.name}`: access {change.access[0]} -> "
-                               f"{change.access[1]}", True, change.team))
+            roots.append(
+                _Root(
+                    ColumnRef(change.unique_id, WHOLE),
+                    "access",
+                    f"`{change.name}`: access {change.access[0]} -> {change.access[1]}",
+                    True,
+                    change.team,
+                )
+            )
     return roots
 
 
@@ -88,8 +113,7 @@ def impact(base: ProjectState, head: ProjectState, base_ref: str) -> Impact:
     graph = head.graph
     found: dict[tuple[str, str | None], _Found] = {}
     breaking: list[BreakingChange] = []
-    labels = {uid: node.label for uid, node in (*base.graph.nodes.items(),
-                                                 *graph.nodes.items())}
+    labels = {uid: node.label for uid, node in (*base.graph.nodes.items(), *graph.nodes.items())}
 
     def reach(ref: ColumnRef, how: str, via: str) -> None:
         key = (ref.node, None if ref.whole else ref.column)
@@ -112,7 +136,8 @@ def impact(base: ProjectState, head: ProjectState, base_ref: str) -> Impact:
             for edge in first.edges:
                 target = graph.nodes.get(edge.target.node)
                 if root.change == "access" and (
-                    target is None or target.team == root.team
+                    target is None
+                    or target.team == root.team
                     or target.resource_type not in BUILDABLE
                 ):
                     continue
@@ -135,9 +160,14 @@ def impact(base: ProjectState, head: ProjectState, base_ref: str) -> Impact:
                 elif node.team and node.team != root.team:
                     reached_teams.add(node.team)
         if root.breaking and (reached_teams or reached_exposures):
-            breaking.append(BreakingChange(root.text, root.ref.node,
-                                           tuple(sorted(reached_teams)),
-                                           tuple(sorted(reached_exposures))))
+            breaking.append(
+                BreakingChange(
+                    root.text,
+                    root.ref.node,
+                    tuple(sorted(reached_teams)),
+                    tuple(sorted(reached_exposures)),
+                )
+            )
 
     reached = [
         Reached(uid, column, tuple(entry.how), tuple(entry.via))
@@ -145,15 +175,31 @@ def impact(base: ProjectState, head: ProjectState, base_ref: str) -> Impact:
         if uid in graph.nodes and graph.nodes[uid].resource_type != "exposure"
     ]
     exposures = []
-    for uid in sorted(u for u, _ in found if u in graph.nodes
-                      and graph.nodes[u].resource_type == "exposure"):
+    for uid in sorted(
+        u for u, _ in found if u in graph.nodes and graph.nodes[u].resource_type == "exposure"
+    ):
         node = graph.nodes[uid]
-        via = sorted({labels[up] for up in graph.upstream(uid)
-                      if any(r.unique_id == up for r in reached)})
-        exposures.append(ExposureImpact(uid, node.name, node.materialized or "",
-                                        node.team, _contact(graph, node.team), tuple(via)))
-    return Impact(base_ref, changes, _by_team(graph, reached, exposures), tuple(exposures),
-                  tuple(breaking), tuple(sorted(labels.items())))
+        via = sorted(
+            {labels[up] for up in graph.upstream(uid) if any(r.unique_id == up for r in reached)}
+        )
+        exposures.append(
+            ExposureImpact(
+                uid,
+                node.name,
+                node.materialized or "",
+                node.team,
+                _contact(graph, node.team),
+                tuple(via),
+            )
+        )
+    return Impact(
+        base_ref,
+        changes,
+        _by_team(graph, reached, exposures),
+        tuple(exposures),
+        tuple(breaking),
+        tuple(sorted(labels.items())),
+    )
 
 
 def _contact(graph: DependencyGraph, team: str | None) -> str:
@@ -161,8 +207,9 @@ def _contact(graph: DependencyGraph, team: str | None) -> str:
     return entry.contact if entry else ""
 
 
-def _by_team(graph: DependencyGraph, reached: list[Reached],
-             exposures: list[ExposureImpact]) -> tuple[TeamImpact, ...]:
+def _by_team(
+    graph: DependencyGraph, reached: list[Reached], exposures: list[ExposureImpact]
+) -> tuple[TeamImpact, ...]:
     teams: dict[str | None, list[Reached]] = {}
     for item in reached:
         teams.setdefault(graph.nodes[item.unique_id].team, []).append(item)
@@ -172,10 +219,18 @@ def _by_team(graph: DependencyGraph, reached: list[Reached],
     result = []
     for team in sorted(teams, key=lambda t: (t is None, t or "")):
         entry = graph.registry.team(team) if graph.registry and team else None
-        items = sorted(teams[team], key=lambda r: (order.get(r.unique_id, 0),
-                                                   r.column is not None, r.column or ""))
-        result.append(TeamImpact(
-            team, entry.name if entry else (team or "no owner"),
-            entry.contact if entry else "", entry.channel if entry else "", tuple(items),
-            tuple(e.unique_id for e in exposures if e.team == team)))
+        items = sorted(
+            teams[team],
+            key=lambda r: (order.get(r.unique_id, 0), r.column is not None, r.column or ""),
+        )
+        result.append(
+            TeamImpact(
+                team,
+                entry.name if entry else (team or "no owner"),
+                entry.contact if entry else "",
+                entry.channel if entry else "",
+                tuple(items),
+                tuple(e.unique_id for e in exposures if e.team == team),
+            )
+        )
     return tuple(result)

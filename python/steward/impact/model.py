@@ -52,8 +52,9 @@ class ModelChange:
 
     @property
     def narrowed(self) -> bool:
-        return self.access is not None and self.access[0] == "public" and (
-            self.access[1] != "public")
+        return (
+            self.access is not None and self.access[0] == "public" and (self.access[1] != "public")
+        )
 
 
 @dataclass(frozen=True)

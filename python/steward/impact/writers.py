@@ -42,9 +42,11 @@ def summary(impact: Impact) -> str:
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(by_kind.items()))
     nodes = {r.unique_id for team in impact.teams for r in team.reached}
     teams = [t for t in impact.teams if t.reached or t.exposures]
-    text = (f"{_plural(len(impact.changes), 'model')} ({kinds}) against `{impact.base}`"
-            f"{_column_counts(impact)}; downstream: {_plural(len(nodes), 'model')} of "
-            f"{_plural(len(teams), 'team')}, {_plural(len(impact.exposures), 'exposure')}.")
+    text = (
+        f"{_plural(len(impact.changes), 'model')} ({kinds}) against `{impact.base}`"
+        f"{_column_counts(impact)}; downstream: {_plural(len(nodes), 'model')} of "
+        f"{_plural(len(teams), 'team')}, {_plural(len(impact.exposures), 'exposure')}."
+    )
     if impact.is_breaking:
         reached = sorted({t for b in impact.breaking for t in b.teams})
         exposures = sorted({impact.label(e) for b in impact.breaking for e in b.exposures})
@@ -84,24 +86,36 @@ def markdown(impact: Impact) -> str:
         lines.append("")
     lines += ["### Changes", "", "| model | team | change | details |", "|---|---|---|---|"]
     for change in impact.changes:
-        lines.append(f"| `{change.name}` | {change.team or '-'} | {change.change} | "
-                     f"{_change_details(change)} |")
+        lines.append(
+            f"| `{change.name}` | {change.team or '-'} | {change.change} | "
+            f"{_change_details(change)} |"
+        )
     lines.append("")
     if impact.exposures:
-        lines += ["### Exposures reached", "",
-                  "| exposure | type | team | contact | through |", "|---|---|---|---|---|"]
+        lines += [
+            "### Exposures reached",
+            "",
+            "| exposure | type | team | contact | through |",
+            "|---|---|---|---|---|",
+        ]
         for exposure in impact.exposures:
             through = ", ".join(f"`{v}`" for v in exposure.via) or "-"
-            lines.append(f"| `{exposure.name}` | {exposure.type or '-'} | "
-                         f"{exposure.team or '-'} | {exposure.contact or '-'} | {through} |")
+            lines.append(
+                f"| `{exposure.name}` | {exposure.type or '-'} | "
+                f"{exposure.team or '-'} | {exposure.contact or '-'} | {through} |"
+            )
         lines.append("")
     for team in impact.teams:
         if not team.reached:
             continue
         contact = " · ".join(x for x in (team.contact, team.channel) if x)
         title = f"`{team.team}` ({team.name})" if team.team else team.name
-        lines += [f"### Team {title}" + (f" — {contact}" if contact else ""), "",
-                  "| model | column | impact | because of |", "|---|---|---|---|"]
+        lines += [
+            f"### Team {title}" + (f" — {contact}" if contact else ""),
+            "",
+            "| model | column | impact | because of |",
+            "|---|---|---|---|",
+        ]
         lines.extend(_reached_row(impact, item) for item in team.reached)
         lines.append("")
     return "\n".join(lines)

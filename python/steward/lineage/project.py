@@ -96,8 +96,9 @@ def _declared(rendered: RenderedProject, unique_id: str) -> dict[str, str | None
     return _yml_columns(source.columns) if source else {}
 
 
-def _schema_columns(unique_id: str, done: Mapping[str, ModelLineage],
-                    declared: Mapping[str, str | None]) -> tuple[str, ...] | None:
+def _schema_columns(
+    unique_id: str, done: Mapping[str, ModelLineage], declared: Mapping[str, str | None]
+) -> tuple[str, ...] | None:
     model = done.get(unique_id)
     if model is not None and model.complete and model.names:
         return model.names
@@ -108,19 +109,34 @@ def _whole(upstream: Iterable[str]) -> tuple[ColumnRef, ...]:
     return tuple(ColumnRef(up, WHOLE) for up in upstream)
 
 
-def _unanalysed(unique_id: str, declared: Mapping[str, str | None], upstream: tuple[str, ...],
-                reason: str | None) -> ModelLineage:
+def _unanalysed(
+    unique_id: str,
+    declared: Mapping[str, str | None],
+    upstream: tuple[str, ...],
+    reason: str | None,
+) -> ModelLineage:
     sources = _whole(upstream)
     note = f"model-level lineage only: {reason}" if reason else None
     columns = tuple(
-        ColumnLineage(name, sources, "unknown" if sources else "constant", data_type=kind,
-                      resolved=not sources, note=note)
+        ColumnLineage(
+            name,
+            sources,
+            "unknown" if sources else "constant",
+            data_type=kind,
+            resolved=not sources,
+            note=note,
+        )
         for name, kind in declared.items()
     )
     if sources:
         columns += (ColumnLineage(WHOLE, sources, "unknown", resolved=False, note=note),)
-    return ModelLineage(unique_id, columns, complete=not sources and bool(declared),
-                        problems=(note,) if note else (), analysed=False)
+    return ModelLineage(
+        unique_id,
+        columns,
+        complete=not sources and bool(declared),
+        problems=(note,) if note else (),
+        analysed=False,
+    )
 
 
 def _body(item: RenderedNode) -> str | None:
@@ -136,15 +152,26 @@ def _to_node(ref: ColumnRef, relations: Mapping[str, str]) -> ColumnRef | None:
     return ColumnRef(unique_id, ref.column) if unique_id else None
 
 
-def _model_lineage(unique_id: str, item: RenderedNode, graph: DependencyGraph,
-                   rendered: RenderedProject, done: Mapping[str, ModelLineage]) -> ModelLineage:
-    upstream = tuple(u for u in graph.upstream(unique_id)
-                     if graph.nodes[u].resource_type != "exposure")
+def _model_lineage(
+    unique_id: str,
+    item: RenderedNode,
+    graph: DependencyGraph,
+    rendered: RenderedProject,
+    done: Mapping[str, ModelLineage],
+) -> ModelLineage:
+    upstream = tuple(
+        u for u in graph.upstream(unique_id) if graph.nodes[u].resource_type != "exposure"
+    )
     declared = _declared(rendered, unique_id)
     sql = _body(item) if item.node.language == "sql" else None
     if sql is None:
-        reason = ("a Python model" if item.node.language == "python" else
-                  "it did not render" if item.problems else "it has no SQL")
+        reason = (
+            "a Python model"
+            if item.node.language == "python"
+            else "it did not render"
+            if item.problems
+            else "it has no SQL"
+        )
         return _unanalysed(unique_id, declared, upstream, reason)
     schema: dict[str, tuple[str, ...]] = {}
     for up in upstream:
@@ -169,8 +196,9 @@ def _model_lineage(unique_id: str, item: RenderedNode, graph: DependencyGraph,
                 sources.append(mapped)
         if not column.resolved:
             sources.extend(r for r in _whole(upstream) if r not in sources)
-        data_type = declared.get(column.name) or column.data_type or _inherited(
-            column, sources, done)
+        data_type = (
+            declared.get(column.name) or column.data_type or _inherited(column, sources, done)
+        )
         columns.append(replace(column, sources=tuple(sources), data_type=data_type))
     if item.node.resource_type == "snapshot":
         columns.extend(ColumnLineage(name, (), "constant") for name in SNAPSHOT_COLUMNS)
@@ -183,17 +211,31 @@ def _model_lineage(unique_id: str, item: RenderedNode, graph: DependencyGraph,
     missing = []
     for ref in sorted({r for c in columns for r in c.sources} | {u.ref for u in uses}):
         producer = done.get(ref.node)
-        if (producer is not None and producer.analysed and producer.complete and not ref.whole
-                and producer.column(ref.column) is None):
+        if (
+            producer is not None
+            and producer.analysed
+            and producer.complete
+            and not ref.whole
+            and producer.column(ref.column) is None
+        ):
             missing.append(ref)
-            problems.append(f"reads `{ref.column}` of `{graph.nodes[ref.node].label}`, "
-                            "which does not produce it")
-    return ModelLineage(unique_id, tuple(columns), tuple(dict.fromkeys(uses)),
-                        query.complete, tuple(problems), tuple(missing))
+            problems.append(
+                f"reads `{ref.column}` of `{graph.nodes[ref.node].label}`, "
+                "which does not produce it"
+            )
+    return ModelLineage(
+        unique_id,
+        tuple(columns),
+        tuple(dict.fromkeys(uses)),
+        query.complete,
+        tuple(problems),
+        tuple(missing),
+    )
 
 
-def _inherited(column: ColumnLineage, sources: list[ColumnRef],
-               done: Mapping[str, ModelLineage]) -> str | None:
+def _inherited(
+    column: ColumnLineage, sources: list[ColumnRef], done: Mapping[str, ModelLineage]
+) -> str | None:
     """A column passed through unchanged (from one input, or the same from each branch of
     a union) has its inputs' type when they agree."""
     if column.transform not in ("identity", "rename") or not sources:
@@ -207,13 +249,15 @@ def _inherited(column: ColumnLineage, sources: list[ColumnRef],
 
 
 def _source_lineage(unique_id: str, declared: Mapping[str, str | None]) -> ModelLineage:
-    columns = tuple(ColumnLineage(name, (), "constant", data_type=kind)
-                    for name, kind in declared.items())
+    columns = tuple(
+        ColumnLineage(name, (), "constant", data_type=kind) for name, kind in declared.items()
+    )
     return ModelLineage(unique_id, columns, complete=bool(declared), analysed=False)
 
 
-def project_lineage(rendered: RenderedProject,
-                    graph: DependencyGraph | None = None) -> ProjectLineage:
+def project_lineage(
+    rendered: RenderedProject, graph: DependencyGraph | None = None
+) -> ProjectLineage:
     graph = graph or build_graph(rendered)
     done: dict[str, ModelLineage] = {}
     for unique_id in graph.topological_order():
@@ -227,6 +271,9 @@ def project_lineage(rendered: RenderedProject,
             except Exception as exc:  # a bug in sqlglot or here must not stop the others
                 upstream = tuple(graph.upstream(unique_id))
                 done[unique_id] = _unanalysed(
-                    unique_id, _declared(rendered, unique_id), upstream,
-                    f"lineage failed ({type(exc).__name__}: {exc})")
+                    unique_id,
+                    _declared(rendered, unique_id),
+                    upstream,
+                    f"lineage failed ({type(exc).__name__}: {exc})",
+                )
     return ProjectLineage(graph, MappingProxyType(done))

@@ -84,8 +84,11 @@ def _leaf_ref(leaf: Node) -> ColumnRef | None:
 
 
 def _transform(root: Node, sources: list[ColumnRef], name: str) -> str:
-    expressions = [_unaliased(n.expression) for n in root.walk()
-                   if not isinstance(n.expression, (exp.Table, exp.Placeholder))]
+    expressions = [
+        _unaliased(n.expression)
+        for n in root.walk()
+        if not isinstance(n.expression, (exp.Table, exp.Placeholder))
+    ]
     if any(e.find(exp.Window) for e in expressions):
         return "window"
     if any(e.find(exp.AggFunc) for e in expressions):
@@ -129,14 +132,17 @@ def _column(name: str, root: Node) -> ColumnLineage:
     ) or (_unaliased(selected).sql(DIALECT),)
     note = None
     if unresolved:
-        note = (f"cannot tell which input {', '.join(f'`{c}`' for c in sorted(set(unresolved)))}"
-                " comes from (an upstream schema is unknown)")
+        note = (
+            f"cannot tell which input {', '.join(f'`{c}`' for c in sorted(set(unresolved)))}"
+            " comes from (an upstream schema is unknown)"
+        )
     transform = "unknown" if name == WHOLE else _transform(root, sources, name)
     return ColumnLineage(
         name=name,
         sources=tuple(sources),
         transform=transform,
-        expression=_unaliased(selected).sql(DIALECT) if isinstance(selected, exp.Expression)
+        expression=_unaliased(selected).sql(DIALECT)
+        if isinstance(selected, exp.Expression)
         else "",
         data_type=_data_type(root),
         resolved=not unresolved and name != WHOLE,
@@ -174,8 +180,10 @@ def _trace_column(column: exp.Column, scope: Scope, schema: MappingSchema) -> li
         return [ColumnRef(relation, column.name)] if relation else []
     if isinstance(source, Scope):
         selectable = source.expression
-        if isinstance(selectable, exp.Query) and not selectable.is_star and (
-            column.name not in selectable.named_selects
+        if (
+            isinstance(selectable, exp.Query)
+            and not selectable.is_star
+            and (column.name not in selectable.named_selects)
         ):
             return [ColumnRef("", column.name)]
         node = to_node(column.name, scope=source, dialect=DIALECT, schema=schema)
@@ -191,8 +199,11 @@ def _uses(root: Scope, schema: MappingSchema) -> tuple[list[ColumnUse], list[str
         if not isinstance(scope.expression, exp.Select):
             continue
         for kind, clause in _clauses(scope.expression):
-            columns = [clause] if isinstance(clause, exp.Column) else list(
-                find_all_in_scope(clause, exp.Column))
+            columns = (
+                [clause]
+                if isinstance(clause, exp.Column)
+                else list(find_all_in_scope(clause, exp.Column))
+            )
             for column in columns:
                 for ref in _trace_column(column, scope, schema):
                     if ref.node == "":
@@ -214,16 +225,26 @@ def qualified(sql: str | exp.Expr, schema: MappingSchema) -> exp.Expr:
     if not isinstance(expression, exp.Query):
         raise LineageError(f"is not a query ({type(expression).__name__})")
     try:
-        return qualify(expression.copy(), dialect=DIALECT, schema=schema,
-                       validate_qualify_columns=False, identify=False)
+        return qualify(
+            expression.copy(),
+            dialect=DIALECT,
+            schema=schema,
+            validate_qualify_columns=False,
+            identify=False,
+        )
     except sqlglot.errors.SqlglotError:
         pass
     # Without an upstream schema, a name that is both an input column and an output alias
     # is ambiguous to alias expansion; Spark resolves it to the input column, so do we.
     try:
-        return qualify(expression, dialect=DIALECT, schema=schema,
-                       validate_qualify_columns=False, identify=False,
-                       expand_alias_refs=False)
+        return qualify(
+            expression,
+            dialect=DIALECT,
+            schema=schema,
+            validate_qualify_columns=False,
+            identify=False,
+            expand_alias_refs=False,
+        )
     except sqlglot.errors.SqlglotError as exc:
         raise LineageError(f"cannot be qualified: {str(exc).splitlines()[0]}") from None
 
@@ -247,12 +268,16 @@ def query_lineage(sql: str | exp.Expr, schema: Schema | None = None) -> QueryLin
     for column in columns:
         if column.name == WHOLE:
             inputs = ", ".join(sorted({r.node for r in column.sources})) or "its input"
-            problems.append(f"a `*` could not be expanded (from {inputs}, whose columns or "
-                            "struct fields are unknown): the columns listed are not all")
+            problems.append(
+                f"a `*` could not be expanded (from {inputs}, whose columns or "
+                "struct fields are unknown): the columns listed are not all"
+            )
     if unresolved:
         names = ", ".join(f"`{c}`" for c in sorted(set(unresolved)))
-        problems.append(f"cannot tell which input {names} (used in a filter, join, group by "
-                        "or window) comes from")
+        problems.append(
+            f"cannot tell which input {names} (used in a filter, join, group by "
+            "or window) comes from"
+        )
     return QueryLineage(
         columns=columns,
         uses=tuple(sorted(uses)),

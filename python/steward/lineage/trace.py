@@ -71,8 +71,9 @@ def _upstream_steps(lineage: ProjectLineage, ref: ColumnRef) -> Iterator[TraceEd
         yield TraceEdge(source, ref)
 
 
-def _downstream_steps(lineage: ProjectLineage, ref: ColumnRef,
-                      whole_models: bool = True) -> Iterator[TraceEdge]:
+def _downstream_steps(
+    lineage: ProjectLineage, ref: ColumnRef, whole_models: bool = True
+) -> Iterator[TraceEdge]:
     graph = lineage.graph
     if ref.node not in graph.digraph:
         return
@@ -94,8 +95,13 @@ def _downstream_steps(lineage: ProjectLineage, ref: ColumnRef,
             yield TraceEdge(ref, ColumnRef(down, WHOLE), "exposure")
 
 
-def trace(lineage: ProjectLineage, roots: Iterable[ColumnRef], direction: str,
-          depth: int | None = None, whole_models: bool = True) -> Trace:
+def trace(
+    lineage: ProjectLineage,
+    roots: Iterable[ColumnRef],
+    direction: str,
+    depth: int | None = None,
+    whole_models: bool = True,
+) -> Trace:
     """Every edge reachable from `roots` in `direction` (within `depth` steps if given).
     Downstream, `whole_models=False` stops at a node that depends on a column as a whole
     (by a filter or join) instead of following every node that reads it."""

@@ -29,8 +29,11 @@ def _annotation(lineage: ProjectLineage, ref: ColumnRef, kind: str | None = None
         parts.append("source")
     if node is not None and node.team:
         parts.append(node.team)
-    shown = [k.replace("_", " ") for k in (kind or "").split(", ")
-             if k and k not in ("projection", "exposure", "model")]
+    shown = [
+        k.replace("_", " ")
+        for k in (kind or "").split(", ")
+        if k and k not in ("projection", "exposure", "model")
+    ]
     if shown:
         parts.append(", ".join(shown))
     column = lineage.column(ref) if not ref.whole else None
@@ -53,8 +56,10 @@ def trace_text(lineage: ProjectLineage, trace: Trace) -> str:
     def walk(ref: ColumnRef, prefix: str, kind: str | None) -> None:
         children = trace.children(ref)
         again = ref in expanded and children
-        lines.append(f"{ref_label(lineage, ref)}{_annotation(lineage, ref, kind)}"
-                     f"{'  (see above)' if again else ''}")
+        lines.append(
+            f"{ref_label(lineage, ref)}{_annotation(lineage, ref, kind)}"
+            f"{'  (see above)' if again else ''}"
+        )
         if again:
             return
         expanded.add(ref)
@@ -62,8 +67,10 @@ def trace_text(lineage: ProjectLineage, trace: Trace) -> str:
         for edge in children:
             child = edge.source if trace.direction == UPSTREAM else edge.target
             kinds.setdefault(child, []).append(edge.kind)
-        following = sorted(((child, ", ".join(k)) for child, k in kinds.items()),
-                           key=lambda item: ref_label(lineage, item[0]))
+        following = sorted(
+            ((child, ", ".join(k)) for child, k in kinds.items()),
+            key=lambda item: ref_label(lineage, item[0]),
+        )
         for index, (child, child_kind) in enumerate(following):
             last = index == len(following) - 1
             lines.append(prefix + ("└── " if last else "├── "))
@@ -73,9 +80,14 @@ def trace_text(lineage: ProjectLineage, trace: Trace) -> str:
 
     for root in trace.roots:
         walk(root, "", None)
-    exposures = sorted({r.node for r in trace.refs
-                        if lineage.graph.nodes.get(r.node) is not None
-                        and lineage.graph.nodes[r.node].resource_type == "exposure"})
+    exposures = sorted(
+        {
+            r.node
+            for r in trace.refs
+            if lineage.graph.nodes.get(r.node) is not None
+            and lineage.graph.nodes[r.node].resource_type == "exposure"
+        }
+    )
     if exposures:
         names = ", ".join(lineage.graph.nodes[e].label for e in exposures)
         lines.append(f"exposures reached: {names}")
@@ -100,7 +112,8 @@ def _ref_json(lineage: ProjectLineage, ref: ColumnRef) -> dict[str, Any]:
     column = lineage.column(ref) if not ref.whole else None
     return {
         "id": f"{ref.node}.{ref.column}" if not ref.whole else ref.node,
-        "node": ref.node, "column": None if ref.whole else ref.column,
+        "node": ref.node,
+        "column": None if ref.whole else ref.column,
         "name": ref_label(lineage, ref),
         "resource_type": node.resource_type if node else None,
         "team": node.team if node else None,
@@ -114,14 +127,22 @@ def _ref_json(lineage: ProjectLineage, ref: ColumnRef) -> dict[str, Any]:
 
 def trace_json(lineage: ProjectLineage, trace: Trace) -> str:
     ids = {ref: _ref_json(lineage, ref)["id"] for ref in trace.refs}
-    return json.dumps({
-        "direction": trace.direction,
-        "roots": [ids[r] for r in trace.roots],
-        "nodes": [_ref_json(lineage, ref) for ref in trace.refs],
-        "edges": [{"from": ids[e.source], "to": ids[e.target], "kind": e.kind}
-                  for e in trace.edges],
-        "notes": _notes(lineage, trace),
-    }, indent=2) + "\n"
+    return (
+        json.dumps(
+            {
+                "direction": trace.direction,
+                "roots": [ids[r] for r in trace.roots],
+                "nodes": [_ref_json(lineage, ref) for ref in trace.refs],
+                "edges": [
+                    {"from": ids[e.source], "to": ids[e.target], "kind": e.kind}
+                    for e in trace.edges
+                ],
+                "notes": _notes(lineage, trace),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 def _numbered(trace: Trace) -> dict[ColumnRef, str]:
@@ -134,8 +155,13 @@ def trace_mermaid(lineage: ProjectLineage, trace: Trace) -> str:
     for ref, key in ids.items():
         label = ref_label(lineage, ref).replace('"', "'")
         node = lineage.graph.nodes.get(ref.node)
-        shape = ("{{", "}}") if node is not None and node.resource_type == "exposure" else (
-            "[(", ")]") if node is not None and node.resource_type == "source" else ("[", "]")
+        shape = (
+            ("{{", "}}")
+            if node is not None and node.resource_type == "exposure"
+            else ("[(", ")]")
+            if node is not None and node.resource_type == "source"
+            else ("[", "]")
+        )
         lines.append(f'  {key}{shape[0]}"{label}"{shape[1]}')
     for edge in trace.edges:
         arrow = "-->" if edge.kind == "projection" else f"-. {edge.kind} .->"
@@ -157,7 +183,10 @@ def trace_dot(lineage: ProjectLineage, trace: Trace) -> str:
 
 
 TRACE_WRITERS: dict[str, Callable[[ProjectLineage, Trace], str]] = {
-    "text": trace_text, "json": trace_json, "mermaid": trace_mermaid, "dot": trace_dot,
+    "text": trace_text,
+    "json": trace_json,
+    "mermaid": trace_mermaid,
+    "dot": trace_dot,
 }
 
 
@@ -167,10 +196,15 @@ def _sources(lineage: ProjectLineage, column: ColumnLineage) -> str:
 
 
 def _column_json(lineage: ProjectLineage, column: ColumnLineage) -> dict[str, Any]:
-    return {"name": column.name, "transform": column.transform,
-            "data_type": column.data_type, "expression": column.expression,
-            "resolved": column.resolved, "note": column.note,
-            "sources": [_ref_json(lineage, s)["id"] for s in column.sources]}
+    return {
+        "name": column.name,
+        "transform": column.transform,
+        "data_type": column.data_type,
+        "expression": column.expression,
+        "resolved": column.resolved,
+        "note": column.note,
+        "sources": [_ref_json(lineage, s)["id"] for s in column.sources],
+    }
 
 
 def describe_text(lineage: ProjectLineage, unique_id: str, column: str | None) -> str:
@@ -185,14 +219,17 @@ def describe_text(lineage: ProjectLineage, unique_id: str, column: str | None) -
         if found is not None:
             if found.expression:
                 lines.append(f"  = {found.expression}")
-            lines.append(f"  transform: {found.transform}"
-                         + (f", type: {found.data_type}" if found.data_type else ""))
+            lines.append(
+                f"  transform: {found.transform}"
+                + (f", type: {found.data_type}" if found.data_type else "")
+            )
             lines.append(f"  from: {_sources(lineage, found)}")
             if found.note:
                 lines.append(f"  note: {found.note}")
         consumers = [ref_label(lineage, c) for c in lineage.consumers.get(ref, ())]
-        users = [f"{graph.nodes[u].label} ({k.replace('_', ' ')})"
-                 for u, k in lineage.users.get(ref, ())]
+        users = [
+            f"{graph.nodes[u].label} ({k.replace('_', ' ')})" for u, k in lineage.users.get(ref, ())
+        ]
         lines.append(f"  feeds: {', '.join(consumers) or '-'}")
         if users:
             lines.append(f"  used by: {', '.join(users)}")
@@ -206,14 +243,16 @@ def describe_text(lineage: ProjectLineage, unique_id: str, column: str | None) -
         lines.append("columns:")
         for item in model.columns:
             kind = item.transform + (f" {item.data_type}" if item.data_type else "")
-            lines.append(f"  {item.name.ljust(width)}  {kind.ljust(24)} <- "
-                         f"{_sources(lineage, item)}")
+            lines.append(
+                f"  {item.name.ljust(width)}  {kind.ljust(24)} <- {_sources(lineage, item)}"
+            )
     elif lineage.columns_of(unique_id):
         lines.append(f"columns read by consumers: {', '.join(lineage.columns_of(unique_id))}")
     if model is not None and model.uses:
         lines.append("uses:")
-        lines.extend(f"  {u.kind.replace('_', ' ').ljust(9)} {ref_label(lineage, u.ref)}"
-                     for u in model.uses)
+        lines.extend(
+            f"  {u.kind.replace('_', ' ').ljust(9)} {ref_label(lineage, u.ref)}" for u in model.uses
+        )
     if model is not None:
         lines.extend(f"note: {p}" for p in model.problems)
     return "\n".join(lines) + "\n"
@@ -233,18 +272,24 @@ def describe_json(lineage: ProjectLineage, unique_id: str, column: str | None) -
         }
         return json.dumps(data, indent=2) + "\n"
     data = {
-        "id": unique_id, "name": node.label, "resource_type": node.resource_type,
-        "team": node.team, "access": node.access,
+        "id": unique_id,
+        "name": node.label,
+        "resource_type": node.resource_type,
+        "team": node.team,
+        "access": node.access,
         "complete": model.complete if model else False,
         "columns": [_column_json(lineage, c) for c in model.columns if c.name != WHOLE]
-        if model else [],
-        "uses": [{"column": _ref_json(lineage, u.ref)["id"], "kind": u.kind}
-                 for u in model.uses] if model else [],
+        if model
+        else [],
+        "uses": [{"column": _ref_json(lineage, u.ref)["id"], "kind": u.kind} for u in model.uses]
+        if model
+        else [],
         "problems": list(model.problems) if model else [],
     }
     return json.dumps(data, indent=2) + "\n"
 
 
 DESCRIBE_WRITERS: dict[str, Callable[[ProjectLineage, str, str | None], str]] = {
-    "text": describe_text, "json": describe_json,
+    "text": describe_text,
+    "json": describe_json,
 }

@@ -75,8 +75,7 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _facts_of(unique_ids: list[str]) -> tuple[dict[str, NodeFacts],
-                                               dict[str, StatementAnalysis]]:
+def _facts_of(unique_ids: list[str]) -> tuple[dict[str, NodeFacts], dict[str, StatementAnalysis]]:
     """In a worker: render and analyse some nodes; their facts, and the analyses made
     (the parent's graph asks about the same SQL)."""
     renderer = _renderer
@@ -89,20 +88,24 @@ def _facts_of(unique_ids: list[str]) -> tuple[dict[str, NodeFacts],
         relations=MappingProxyType(renderer.relation_map),
     )
     facts = LintContext(partial).facts
-    analyses = {sql.sql: analyze(sql.sql) for node in nodes.values()
-                for sql in (*node.sql, *node.statements)}
+    analyses = {
+        sql.sql: analyze(sql.sql)
+        for node in nodes.values()
+        for sql in (*node.sql, *node.statements)
+    }
     return facts, analyses
 
 
-def _parallel(renderer: Renderer, unique_ids: list[str],
-              jobs: int) -> tuple[RenderedProject, dict[str, NodeFacts]] | None:
+def _parallel(
+    renderer: Renderer, unique_ids: list[str], jobs: int
+) -> tuple[RenderedProject, dict[str, NodeFacts]] | None:
     """Render and analyse in `jobs` forked processes; None when forking is unavailable."""
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
         return None
     global _renderer, _shared_nodes
     _renderer = renderer
     _shared_nodes = renderer.project.nodes
-    chunks = [unique_ids[i::jobs * 4] for i in range(jobs * 4)]
+    chunks = [unique_ids[i :: jobs * 4] for i in range(jobs * 4)]
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             pending = pool.map_async(_facts_of, [c for c in chunks if c])
@@ -140,9 +143,14 @@ def build_context(
             gc.enable()
 
 
-def _build(project: Project, target: Target | None, cli_vars: Mapping[str, Any] | None,
-           only: Collection[str] | None, jobs: int | None,
-           renderer: Renderer | None) -> LintContext:
+def _build(
+    project: Project,
+    target: Target | None,
+    cli_vars: Mapping[str, Any] | None,
+    only: Collection[str] | None,
+    jobs: int | None,
+    renderer: Renderer | None,
+) -> LintContext:
     renderer = renderer or Renderer(project, target, cli_vars)
     renderer.prepare()
     unique_ids = [uid for uid in project.nodes if only is None or uid in only]
@@ -169,7 +177,8 @@ def changed_context(
     team_ids = registry.team_ids if registry else frozenset()
     layers = set(LAYERS) | (registry.layers if registry else set())
     teams: dict[str, str | None] = {
-        uid: node_layer_team(node, team_ids)[1] for uid, node in project.nodes.items()}
+        uid: node_layer_team(node, team_ids)[1] for uid, node in project.nodes.items()
+    }
     teams.update({uid: source_team(s, layers) for uid, s in project.sources.items()})
     graph = static_graph(project, renderer.relation_map, teams, renderer.usage)
     area = affected(project, graph, files)

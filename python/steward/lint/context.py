@@ -33,8 +33,9 @@ def _call_column(line: str, kind: str, first_arg: str) -> int | None:
             if head.endswith("("):
                 head = head[:-1].rstrip()
                 start = len(head) - len(kind)
-                if head.endswith(kind) and (start == 0 or not (
-                        head[start - 1].isalnum() or head[start - 1] == "_")):
+                if head.endswith(kind) and (
+                    start == 0 or not (head[start - 1].isalnum() or head[start - 1] == "_")
+                ):
                     return start + 1
             index = line.find(f"{quote}{first_arg}{quote}", index + 1)
     return None
@@ -48,7 +49,7 @@ def _names_schema(code: str, relation: Relation) -> bool:
     index = lowered.find(relation.schema)
     while index >= 0:
         end = index + len(relation.schema)
-        if lowered[end:end + 4].lstrip(" `").startswith("."):
+        if lowered[end : end + 4].lstrip(" `").startswith("."):
             return True
         index = lowered.find(relation.schema, end)
     return False
@@ -110,8 +111,9 @@ class LintContext:
     the rendered project only knows by config and relation (`RenderedProject.rendered`)
     get facts without reads or writes."""
 
-    def __init__(self, rendered: RenderedProject,
-                 facts: Mapping[str, NodeFacts] | None = None) -> None:
+    def __init__(
+        self, rendered: RenderedProject, facts: Mapping[str, NodeFacts] | None = None
+    ) -> None:
         self.rendered = rendered
         self.project: Project = rendered.project
         self.registry: Registry | None = rendered.project.registry
@@ -138,8 +140,13 @@ class LintContext:
     def _operation_reads(self, sql: RenderedSql) -> Iterator[Read]:
         for relation in analyze(sql.sql).reads:
             key = relation.path or relation.qualified
-            yield Read(relation, self.rendered.relations.get(key), None,
-                       self.locate(relation, sql, None), sql)
+            yield Read(
+                relation,
+                self.rendered.relations.get(key),
+                None,
+                self.locate(relation, sql, None),
+                sql,
+            )
 
     # ---- teams and namespaces ------------------------------------------------------
     @functools.cached_property
@@ -208,21 +215,29 @@ class LintContext:
                 call = by_relation.get(key)
                 target = self.rendered.relations.get(key)
                 position = self.ref_position(call) if call else self.locate(relation, sql, node)
-                reads.setdefault((key, sql.kind if call is None else "ref"),
-                                 Read(relation, target, call, position, sql))
-                if (call is not None and sql.kind == "model" and relation.path is None
-                        and _names_schema(node.raw_code, relation)):
+                reads.setdefault(
+                    (key, sql.kind if call is None else "ref"),
+                    Read(relation, target, call, position, sql),
+                )
+                if (
+                    call is not None
+                    and sql.kind == "model"
+                    and relation.path is None
+                    and _names_schema(node.raw_code, relation)
+                ):
                     # the same relation may also be named by hand next to its ref()
                     found = find_relation(self._sql_text(node), key)
                     if found is not None:
-                        reads.setdefault((key, "model"), Read(
-                            relation, target, None, Position(node.path, *found), sql))
+                        reads.setdefault(
+                            (key, "model"),
+                            Read(relation, target, None, Position(node.path, *found), sql),
+                        )
             writes.extend(self._write_sites(sql, node, analysis))
-        return NodeFacts(rendered, layer, team, tuple(reads.values()), tuple(writes),
-                         tuple(body))
+        return NodeFacts(rendered, layer, team, tuple(reads.values()), tuple(writes), tuple(body))
 
-    def _write_sites(self, sql: RenderedSql, node: Node | None,
-                     analysis: StatementAnalysis | None = None) -> Iterator[WriteSite]:
+    def _write_sites(
+        self, sql: RenderedSql, node: Node | None, analysis: StatementAnalysis | None = None
+    ) -> Iterator[WriteSite]:
         analysis = analysis or analyze(sql.sql)
         for write in analysis.writes:
             target = write.target
@@ -323,14 +338,22 @@ class LintContext:
         return self.source_team(source) if source else None
 
     # ---- findings --------------------------------------------------------------------
-    def finding(self, rule: str, severity: str, position: Position, message: str,
-                node: Node | None = None, team: str | None = None) -> Finding:
+    def finding(
+        self,
+        rule: str,
+        severity: str,
+        position: Position,
+        message: str,
+        node: Node | None = None,
+        team: str | None = None,
+    ) -> Finding:
         model = node.name if node is not None else None
         if team is None and node is not None:
             facts = self.facts.get(node.unique_id)
             team = facts.team if facts else None
-        return Finding(rule, severity, position.path, position.line, position.column, model,
-                       team, message)
+        return Finding(
+            rule, severity, position.path, position.line, position.column, model, team, message
+        )
 
     def models(self) -> Iterator[NodeFacts]:
         for facts in self.facts.values():

@@ -30,25 +30,35 @@ def _matches(exception: RuleException, finding: Finding) -> bool:
 
 def _finding(exception: RuleException, severity: str, message: str) -> Finding:
     position = exception.position
-    return Finding(RULE_ID, severity, position.path, position.line, position.column, None,
-                   None, message)
+    return Finding(
+        RULE_ID, severity, position.path, position.line, position.column, None, None, message
+    )
 
 
-def apply_exceptions(findings: Iterable[Finding], exceptions: Iterable[RuleException],
-                     today: dt.date | None = None) -> Applied:
+def apply_exceptions(
+    findings: Iterable[Finding], exceptions: Iterable[RuleException], today: dt.date | None = None
+) -> Applied:
     today = today or dt.date.today()
     active = []
     about: list[Finding] = []
     for exception in exceptions:
         label = f"exception for {exception.rule} on `{exception.model}` (owner {exception.owner})"
         if exception.expires is None:
-            about.append(_finding(exception, WARNING,
-                                  f"{label} has no `expires` date; every exception expires"))
+            about.append(
+                _finding(
+                    exception, WARNING, f"{label} has no `expires` date; every exception expires"
+                )
+            )
             active.append(exception)
         elif exception.expires < today:
-            about.append(_finding(exception, ERROR,
-                                  f"{label} expired on {exception.expires.isoformat()}; fix the "
-                                  "findings or renew it after review"))
+            about.append(
+                _finding(
+                    exception,
+                    ERROR,
+                    f"{label} expired on {exception.expires.isoformat()}; fix the "
+                    "findings or renew it after review",
+                )
+            )
         else:
             active.append(exception)
     used: set[int] = set()
@@ -63,8 +73,12 @@ def apply_exceptions(findings: Iterable[Finding], exceptions: Iterable[RuleExcep
             suppressed.append(finding)
     for index, exception in enumerate(active):
         if index not in used:
-            about.append(_finding(
-                exception, WARNING,
-                f"exception for {exception.rule} on `{exception.model}` (owner "
-                f"{exception.owner}) matches no finding; remove it"))
+            about.append(
+                _finding(
+                    exception,
+                    WARNING,
+                    f"exception for {exception.rule} on `{exception.model}` (owner "
+                    f"{exception.owner}) matches no finding; remove it",
+                )
+            )
     return Applied(tuple(kept), tuple(suppressed), tuple(about))

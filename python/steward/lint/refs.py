@@ -20,9 +20,9 @@ from steward.render.usage import MacroUsage
 _ANY_REF = re.compile(r"(?<![\w$])(ref|source)\s*\(")
 _REF = re.compile(
     r"""(?<![\w$])ref\s*\(\s*(['"])([^'"]+)\1\s*(?:,\s*(['"])([^'"]+)\3\s*)?"""
-    r"""(?:,\s*v(?:ersion)?\s*=\s*[^,)]+\s*)?\)""")
-_SOURCE = re.compile(
-    r"""(?<![\w$])source\s*\(\s*(['"])([^'"]+)\1\s*,\s*(['"])([^'"]+)\3\s*\)""")
+    r"""(?:,\s*v(?:ersion)?\s*=\s*[^,)]+\s*)?\)"""
+)
+_SOURCE = re.compile(r"""(?<![\w$])source\s*\(\s*(['"])([^'"]+)\1\s*,\s*(['"])([^'"]+)\3\s*\)""")
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,9 @@ class StaticGraph:
 
     def readers(self, unique_ids: Iterable[str]) -> frozenset[str]:
         wanted = frozenset(unique_ids)
-        return frozenset(uid for uid, node in self.nodes.items()
-                         if node.opaque or node.reads & wanted)
+        return frozenset(
+            uid for uid, node in self.nodes.items() if node.opaque or node.reads & wanted
+        )
 
     def cycle_members(self, unique_ids: Iterable[str]) -> frozenset[str]:
         """The nodes on a cycle through any of `unique_ids` (read from and reading it)."""
@@ -96,8 +97,9 @@ class _Names:
         if not names:
             return None
         alternatives = "|".join(re.escape(n) for n in names)
-        return cls(tuple(names), re.compile(
-            rf"(?<![\w.`])`?({alternatives})`?\s*\.\s*`?([\w$]+)`?", re.I))
+        return cls(
+            tuple(names), re.compile(rf"(?<![\w.`])`?({alternatives})`?\s*\.\s*`?([\w$]+)`?", re.I)
+        )
 
     def search(self, text: str) -> bool:
         """Whether `text` may name one (a quick look first: a schema name, then a dot)."""
@@ -105,7 +107,7 @@ class _Names:
         for schema in self.schemas:
             index = lowered.find(schema)
             while index >= 0:
-                after = lowered[index + len(schema):index + len(schema) + 4].lstrip(" `")
+                after = lowered[index + len(schema) : index + len(schema) + 4].lstrip(" `")
                 if after.startswith("."):
                     return bool(self.pattern.search(text))
                 index = lowered.find(schema, index + 1)
@@ -115,9 +117,12 @@ class _Names:
         return self.pattern.finditer(text)
 
 
-def static_graph(project: Project, relations: Mapping[str, str],
-                 teams: Mapping[str, str | None] | None = None,
-                 usage: MacroUsage | None = None) -> StaticGraph:
+def static_graph(
+    project: Project,
+    relations: Mapping[str, str],
+    teams: Mapping[str, str | None] | None = None,
+    usage: MacroUsage | None = None,
+) -> StaticGraph:
     """The cheap graph of `project`; `relations` maps relation names to unique ids (what
     `Renderer.prepare` resolves)."""
     usage = usage or MacroUsage(project)
@@ -133,13 +138,11 @@ def static_graph(project: Project, relations: Mapping[str, str],
         macro_reads[name] = (_named(body, pattern, relations), bool(_ANY_REF.search(body)))
     nodes: dict[str, StaticNode] = {}
     for uid, node in project.nodes.items():
-        nodes[uid] = _static_node(node, project, usage, by_name, pattern, relations,
-                                  macro_reads)
+        nodes[uid] = _static_node(node, project, usage, by_name, pattern, relations, macro_reads)
     return StaticGraph(nodes, dict(teams or {}))
 
 
-def _named(text: str, pattern: _Names | None,
-           relations: Mapping[str, str]) -> frozenset[str]:
+def _named(text: str, pattern: _Names | None, relations: Mapping[str, str]) -> frozenset[str]:
     if pattern is None:
         return frozenset()
     found = set()
@@ -150,9 +153,15 @@ def _named(text: str, pattern: _Names | None,
     return frozenset(found)
 
 
-def _static_node(node: Node, project: Project, usage: MacroUsage, by_name: Mapping[str, str],
-                 pattern: _Names | None, relations: Mapping[str, str],
-                 macro_reads: Mapping[str, tuple[frozenset[str], bool]]) -> StaticNode:
+def _static_node(
+    node: Node,
+    project: Project,
+    usage: MacroUsage,
+    by_name: Mapping[str, str],
+    pattern: _Names | None,
+    relations: Mapping[str, str],
+    macro_reads: Mapping[str, tuple[frozenset[str], bool]],
+) -> StaticNode:
     texts = [node.raw_code, *(h.sql for h in (*node.pre_hooks, *node.post_hooks))]
     code = "\n".join(texts)
     reads: set[str] = set()

@@ -34,8 +34,14 @@ class Rule:
         return inspect.cleandoc(self.check.__doc__ or "")
 
 
-def rule(rule_id: str, summary: str, *, severity: str = ERROR, needs_registry: bool = False,
-         graph: bool = False) -> Callable[[Check], Rule]:
+def rule(
+    rule_id: str,
+    summary: str,
+    *,
+    severity: str = ERROR,
+    needs_registry: bool = False,
+    graph: bool = False,
+) -> Callable[[Check], Rule]:
     """Declare a rule: `RULE = rule("NS001", "...")(check)` or as a decorator."""
 
     def wrap(check: Check) -> Rule:

@@ -70,10 +70,19 @@ def run_rules(ctx: LintContext, rules: Iterable[Rule]) -> list[Finding]:
             findings.extend(rule.check(ctx))
         except Exception as exc:
             frame = traceback.extract_tb(exc.__traceback__)[-1]
-            findings.append(Finding(
-                rule.id, ERROR, "dbt_project.yml", 1, 1, None, None,
-                f"rule {rule.id} crashed: {type(exc).__name__}: {exc} "
-                f"({frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}); please report it"))
+            findings.append(
+                Finding(
+                    rule.id,
+                    ERROR,
+                    "dbt_project.yml",
+                    1,
+                    1,
+                    None,
+                    None,
+                    f"rule {rule.id} crashed: {type(exc).__name__}: {exc} "
+                    f"({frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}); please report it",
+                )
+            )
     return findings
 
 

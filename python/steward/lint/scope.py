@@ -22,8 +22,13 @@ from steward.lint.runner import LintResult
 from steward.project.model import Project
 
 GLOBAL_FILES = frozenset(
-    {"dbt_project.yml", "packages.yml", "dependencies.yml", "platform/teams.yml",
-     "platform/exceptions.yml"}
+    {
+        "dbt_project.yml",
+        "packages.yml",
+        "dependencies.yml",
+        "platform/teams.yml",
+        "platform/exceptions.yml",
+    }
 )
 SCHEMA_MACROS = ("generate_schema_name", "generate_alias_name", "generate_database_name")
 
@@ -50,8 +55,7 @@ class Affected:
 
 def _git(root: Path, *args: str) -> list[str]:
     try:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                              check=False)
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
     except FileNotFoundError:
         raise UserError("--changed-since needs git, which is not installed") from None
     if done.returncode != 0:
@@ -75,9 +79,7 @@ def affected(project: Project, graph: StaticGraph, files: Iterable[str]) -> Affe
     if files & GLOBAL_FILES:
         return Affected(files, every, every, True)
     for macro_file in project.macro_files:
-        if macro_file.path in files and any(
-            name in SCHEMA_MACROS for name, _ in macro_file.macros
-        ):
+        if macro_file.path in files and any(name in SCHEMA_MACROS for name, _ in macro_file.macros):
             return Affected(files, every, every, True)
     node_paths = {node.path for node in project.nodes.values()}
     deleted = {f for f in files if f.endswith((".sql", ".py", ".csv")) and f not in node_paths}
@@ -105,8 +107,9 @@ def affected(project: Project, graph: StaticGraph, files: Iterable[str]) -> Affe
 
 def scope_of(ctx: LintContext, files: Iterable[str]) -> Affected:
     """`affected` for a project already rendered (its relation names are known)."""
-    return affected(ctx.project, static_graph(ctx.project, ctx.rendered.relations,
-                                              _teams(ctx)), files)
+    return affected(
+        ctx.project, static_graph(ctx.project, ctx.rendered.relations, _teams(ctx)), files
+    )
 
 
 def _teams(ctx: LintContext) -> dict[str, str | None]:
@@ -128,21 +131,31 @@ def keep_affected(findings: Iterable[Finding], ctx: LintContext, scope: Affected
     kept = []
     for finding in findings:
         uids = ids.get(finding.model or "", set())
-        if finding.path in scope.files or uids & scope.direct or (
-            finding.rule in graph_rules and uids & scope.graph
+        if (
+            finding.path in scope.files
+            or uids & scope.direct
+            or (finding.rule in graph_rules and uids & scope.graph)
         ):
             kept.append(finding)
     return kept
 
 
 def in_paths(finding: Finding, paths: Collection[str]) -> bool:
-    return any(finding.path == p or finding.path.startswith(p.rstrip("/") + "/") or p in ("", ".")
-               for p in paths)
+    return any(
+        finding.path == p or finding.path.startswith(p.rstrip("/") + "/") or p in ("", ".")
+        for p in paths
+    )
 
 
-def restrict(result: LintResult, ctx: LintContext, *, team: str | None = None,
-             paths: Collection[str] | None = None,
-             changed_since: str | None = None, area: Affected | None = None) -> LintResult:
+def restrict(
+    result: LintResult,
+    ctx: LintContext,
+    *,
+    team: str | None = None,
+    paths: Collection[str] | None = None,
+    changed_since: str | None = None,
+    area: Affected | None = None,
+) -> LintResult:
     """`result` restricted; `area` is what the change since `changed_since` affects
     (worked out here when not given)."""
     findings: list[Finding] = list(result.findings)
@@ -151,8 +164,12 @@ def restrict(result: LintResult, ctx: LintContext, *, team: str | None = None,
         if area is None:
             area = scope_of(ctx, changed_files(ctx.project.root, changed_since))
         findings = keep_affected(findings, ctx, area)
-        scope.update(changed_since=changed_since, changed_files=sorted(area.files),
-                     affected_models=len(area.nodes), everything=area.everything)
+        scope.update(
+            changed_since=changed_since,
+            changed_files=sorted(area.files),
+            affected_models=len(area.nodes),
+            everything=area.everything,
+        )
     if team is not None:
         if ctx.registry is not None and ctx.registry.team(team) is None:
             raise UserError(f"--team {team}: no such team in platform/teams.yml")

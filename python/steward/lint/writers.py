@@ -16,12 +16,10 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 def write_text(result: LintResult) -> str:
     lines = [
-        f"{f.path}:{f.line}:{f.column}: {f.rule} {f.severity}: {f.message}"
-        for f in result.findings
+        f"{f.path}:{f.line}:{f.column}: {f.rule} {f.severity}: {f.message}" for f in result.findings
     ]
     lines.extend(f"note: {note}" for note in result.notes)
-    summary = (f"{result.errors} error(s), {result.warnings} warning(s) in {result.models} "
-               f"model(s)")
+    summary = f"{result.errors} error(s), {result.warnings} warning(s) in {result.models} model(s)"
     if result.suppressed:
         summary += f"; {len(result.suppressed)} suppressed by platform/exceptions.yml"
     lines.append(summary)
@@ -51,8 +49,12 @@ def write_github(result: LintResult) -> str:
         level = "error" if f.severity == ERROR else "warning"
         properties = ",".join(
             f"{key}={_escape_property(str(value))}"
-            for key, value in (("file", f.path), ("line", f.line), ("col", f.column),
-                               ("title", f.rule))
+            for key, value in (
+                ("file", f.path),
+                ("line", f.line),
+                ("col", f.column),
+                ("title", f.rule),
+            )
         )
         lines.append(f"::{level} {properties}::{_escape_data(f.message)}")
     for note in result.notes:
@@ -88,12 +90,14 @@ def sarif_document(result: LintResult) -> dict[str, Any]:
             "ruleId": f.rule,
             "level": "error" if f.severity == ERROR else "warning",
             "message": {"text": f.message},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": f.path, "uriBaseId": "PROJECTROOT"},
-                    "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path, "uriBaseId": "PROJECTROOT"},
+                        "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
+                    }
                 }
-            }],
+            ],
             "properties": {"model": f.model, "team": f.team},
         }
         if f.rule in index:
@@ -102,22 +106,28 @@ def sarif_document(result: LintResult) -> dict[str, Any]:
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "steward",
-                "version": __version__,
-                "informationUri": "https://github.com/gridunion/steward",
-                "rules": driver_rules,
-            }},
-            "originalUriBaseIds": {"PROJECTROOT": {"uri": "./"}},
-            "results": results,
-            "invocations": [{
-                "executionSuccessful": True,
-                "toolExecutionNotifications": [
-                    {"message": {"text": note}, "level": "note"} for note in result.notes
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "steward",
+                        "version": __version__,
+                        "informationUri": "https://github.com/gridunion/steward",
+                        "rules": driver_rules,
+                    }
+                },
+                "originalUriBaseIds": {"PROJECTROOT": {"uri": "./"}},
+                "results": results,
+                "invocations": [
+                    {
+                        "executionSuccessful": True,
+                        "toolExecutionNotifications": [
+                            {"message": {"text": note}, "level": "note"} for note in result.notes
+                        ],
+                    }
                 ],
-            }],
-        }],
+            }
+        ],
     }
 
 

@@ -43,14 +43,34 @@ CONTRACTS_DIR = "contracts"
 _FILE_NAME = re.compile(r"^(?P<model>[A-Za-z_][A-Za-z0-9_]*?)(?:\.v(?P<version>\d+))?$")
 _SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.-]+)?$")
 STATUSES = ("active", "proposed", "draft", "deprecated")
-SLA_PROPERTIES = frozenset({
-    "latency", "frequency", "retention", "availability", "throughput", "errorRate",
-    "generalAvailability", "endOfSupport", "endOfLife", "timeOfAvailability",
-})
+SLA_PROPERTIES = frozenset(
+    {
+        "latency",
+        "frequency",
+        "retention",
+        "availability",
+        "throughput",
+        "errorRate",
+        "generalAvailability",
+        "endOfSupport",
+        "endOfLife",
+        "timeOfAvailability",
+    }
+)
 UNITS = {
-    "m": "minute", "min": "minute", "mins": "minute", "minute": "minute",
-    "minutes": "minute", "h": "hour", "hr": "hour", "hrs": "hour", "hour": "hour",
-    "hours": "hour", "d": "day", "day": "day", "days": "day",
+    "m": "minute",
+    "min": "minute",
+    "mins": "minute",
+    "minute": "minute",
+    "minutes": "minute",
+    "h": "hour",
+    "hr": "hour",
+    "hrs": "hour",
+    "hour": "hour",
+    "hours": "hour",
+    "d": "day",
+    "day": "day",
+    "days": "day",
 }
 UNIT_MINUTES = {"minute": 1, "hour": 60, "day": 1440}
 SEVERITIES = {"error": "error", "warning": "warn", "warn": "warn", "info": "warn"}
@@ -160,9 +180,9 @@ class Contract:
 
 
 # ---- reading --------------------------------------------------------------------------
-def read_contracts(root: Path, texts: dict[str, str]) -> tuple[
-    tuple[Contract, ...], tuple[LoadIssue, ...], str | None
-]:
+def read_contracts(
+    root: Path, texts: dict[str, str]
+) -> tuple[tuple[Contract, ...], tuple[LoadIssue, ...], str | None]:
     """Every contract under `contracts/`, the problems (rule CON001) and the folder (None
     when the project has none: it does not use contracts)."""
     folder = root / CONTRACTS_DIR
@@ -179,11 +199,19 @@ def read_contracts(root: Path, texts: dict[str, str]) -> tuple[
             texts[rel] = text
             contracts.append(parse_contract(text, rel))
         except (OSError, UnicodeDecodeError) as exc:
-            issues.append(LoadIssue("CON001", "error", f"cannot read the contract: {exc}",
-                                    Position(rel, 1)))
+            issues.append(
+                LoadIssue("CON001", "error", f"cannot read the contract: {exc}", Position(rel, 1))
+            )
         except UserError as exc:
-            issues.append(LoadIssue("CON001", "error", f"invalid contract: {exc.message}",
-                                    Position(rel, exc.line or 1), model=_stem_model(rel)))
+            issues.append(
+                LoadIssue(
+                    "CON001",
+                    "error",
+                    f"invalid contract: {exc.message}",
+                    Position(rel, exc.line or 1),
+                    model=_stem_model(rel),
+                )
+            )
     return tuple(contracts), tuple(issues), CONTRACTS_DIR
 
 
@@ -209,8 +237,11 @@ def _validator() -> Any:
     import jsonschema
 
     # the JSON schema the package ships (its `json_schema()` uses a deprecated API)
-    text = importlib.resources.files("open_data_contract_standard").joinpath(
-        "schema.json").read_text(encoding="utf-8")
+    text = (
+        importlib.resources.files("open_data_contract_standard")
+        .joinpath("schema.json")
+        .read_text(encoding="utf-8")
+    )
     schema = json.loads(text)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema)
@@ -275,8 +306,9 @@ def _validate_model(data: LineDict, path: str) -> Any:
     except pydantic.ValidationError as exc:
         first = exc.errors()[0]
         where = [p for p in first["loc"] if isinstance(p, (str, int))]
-        raise ContractError(f"`{_dotted(where)}`: {first['msg']}", path=path,
-                            line=_line_at(data, where)) from None
+        raise ContractError(
+            f"`{_dotted(where)}`: {first['msg']}", path=path, line=_line_at(data, where)
+        ) from None
 
 
 class _Reader:
@@ -287,8 +319,9 @@ class _Reader:
         self.path = path
 
     def fail(self, where: list[Any], message: str) -> ContractError:
-        return ContractError(f"`{_dotted(where)}`: {message}", path=self.path,
-                             line=_line_at(self.data, where))
+        return ContractError(
+            f"`{_dotted(where)}`: {message}", path=self.path, line=_line_at(self.data, where)
+        )
 
     def position(self, where: list[Any]) -> Position:
         return Position(self.path, _line_at(self.data, where))
@@ -298,8 +331,9 @@ class _Reader:
         parts = Path(path).parts
         match = _FILE_NAME.match(Path(path).name.rsplit(".", 1)[0])
         if match is None:
-            raise ContractError("name a contract file `<model>.yaml` or `<model>.v<N>.yaml`",
-                                path=path, line=1)
+            raise ContractError(
+                "name a contract file `<model>.yaml` or `<model>.v<N>.yaml`", path=path, line=1
+            )
         model = match.group("model")
         dbt_version = int(match.group("version")) if match.group("version") else None
         team = parts[1] if len(parts) >= 3 and parts[0] == CONTRACTS_DIR else None
@@ -311,23 +345,29 @@ class _Reader:
         if semver is None:
             raise self.fail(["version"], f"'{version}' is not a semantic version (1.2.0)")
         if dbt_version is not None and int(semver.group(1)) != dbt_version:
-            raise self.fail(["version"], f"version {version} in a file of model version "
-                            f"v{dbt_version}: its major version must be {dbt_version}")
+            raise self.fail(
+                ["version"],
+                f"version {version} in a file of model version "
+                f"v{dbt_version}: its major version must be {dbt_version}",
+            )
         status = str(data.get("status") or "active")
         if status not in STATUSES:
             raise self.fail(["status"], f"'{status}' is not one of {', '.join(STATUSES)}")
         deprecation = self._deprecation_date()
         if status == "deprecated" and deprecation is None:
-            raise self.fail(["status"], "a deprecated contract needs the custom property "
-                            "`deprecationDate` (YYYY-MM-DD): the day its model version goes")
+            raise self.fail(
+                ["status"],
+                "a deprecated contract needs the custom property "
+                "`deprecationDate` (YYYY-MM-DD): the day its model version goes",
+            )
         schema = data.get("schema")
         if not isinstance(schema, list) or len(schema) != 1:
-            raise self.fail(["schema"], "a contract describes exactly one model: one schema "
-                            "object")
+            raise self.fail(["schema"], "a contract describes exactly one model: one schema object")
         table = schema[0]
         if table.get("name") != model:
-            raise self.fail(["schema", 0, "name"], f"the schema object must be named like "
-                            f"the file: `{model}`")
+            raise self.fail(
+                ["schema", 0, "name"], f"the schema object must be named like the file: `{model}`"
+            )
         columns = self._columns(table)
         names = {c.name for c in columns}
         checks: list[Check] = []
@@ -338,16 +378,27 @@ class _Reader:
         sla, freshness, frequency = self._sla(model, names, columns)
         checks.extend(freshness)
         description = data.get("description") or {}
-        text = " ".join(str(description.get(k) or "").strip()
-                        for k in ("purpose",) if description.get(k))
+        text = " ".join(
+            str(description.get(k) or "").strip() for k in ("purpose",) if description.get(k)
+        )
         return Contract(
-            path=path, model=model, team=team, id=str(data["id"]), version=version,
-            status=status, description=str(table.get("description") or text).strip(),
-            columns=columns, checks=tuple(checks), position=Position(path, 1),
-            dbt_version=dbt_version, deprecation_date=deprecation,
+            path=path,
+            model=model,
+            team=team,
+            id=str(data["id"]),
+            version=version,
+            status=status,
+            description=str(table.get("description") or text).strip(),
+            columns=columns,
+            checks=tuple(checks),
+            position=Position(path, 1),
+            dbt_version=dbt_version,
+            deprecation_date=deprecation,
             physical_name=str(table["physicalName"]) if table.get("physicalName") else None,
             granularity=str(table.get("dataGranularityDescription") or ""),
-            sla=sla, frequency_minutes=frequency, document=document,
+            sla=sla,
+            frequency_minutes=frequency,
+            document=document,
         )
 
     def _deprecation_date(self) -> dt.date | None:
@@ -360,8 +411,10 @@ class _Reader:
             try:
                 return dt.date.fromisoformat(str(value))
             except ValueError:
-                raise self.fail(["customProperties", index, "value"],
-                                f"deprecationDate '{value}' is not a date (YYYY-MM-DD)") from None
+                raise self.fail(
+                    ["customProperties", index, "value"],
+                    f"deprecationDate '{value}' is not a date (YYYY-MM-DD)",
+                ) from None
         return None
 
     def _columns(self, table: LineDict) -> tuple[ContractColumn, ...]:
@@ -382,27 +435,37 @@ class _Reader:
                     raise self.fail([*where, key], f"column `{name}` needs a {key}")
             physical = spark_types.normalise(str(prop["physicalType"]))
             if physical is None:
-                raise self.fail([*where, "physicalType"],
-                                f"'{prop['physicalType']}' is not a Spark SQL type")
+                raise self.fail(
+                    [*where, "physicalType"], f"'{prop['physicalType']}' is not a Spark SQL type"
+                )
             logical = str(prop["logicalType"])
             if not spark_types.fits_logical(logical, physical):
-                raise self.fail([*where, "physicalType"], f"{physical} cannot carry logical "
-                                f"type {logical}")
+                raise self.fail(
+                    [*where, "physicalType"], f"{physical} cannot carry logical type {logical}"
+                )
             key_position = None
             if prop.get("primaryKey"):
                 key_position = int(prop.get("primaryKeyPosition") or 0) or len(key_positions) + 1
                 if key_position in key_positions:
-                    raise self.fail([*where, "primaryKeyPosition"], f"position {key_position} "
-                                    f"is also `{key_positions[key_position]}`'s")
+                    raise self.fail(
+                        [*where, "primaryKeyPosition"],
+                        f"position {key_position} is also `{key_positions[key_position]}`'s",
+                    )
                 key_positions[key_position] = name
             elif prop.get("primaryKeyPosition") not in (None, -1):
                 raise self.fail([*where, "primaryKeyPosition"], "set only with primaryKey: true")
-            columns.append(ContractColumn(
-                name=name, position=self.position(where), logical_type=logical,
-                physical_type=physical, description=str(prop["description"]).strip(),
-                required=bool(prop.get("required")) or key_position is not None,
-                unique=bool(prop.get("unique")), primary_key_position=key_position,
-            ))
+            columns.append(
+                ContractColumn(
+                    name=name,
+                    position=self.position(where),
+                    logical_type=logical,
+                    physical_type=physical,
+                    description=str(prop["description"]).strip(),
+                    required=bool(prop.get("required")) or key_position is not None,
+                    unique=bool(prop.get("unique")),
+                    primary_key_position=key_position,
+                )
+            )
         return tuple(columns)
 
     def _column_checks(self, prop: LineDict, where: list[Any], names: set[str]) -> list[Check]:
@@ -410,31 +473,47 @@ class _Reader:
         checks: list[Check] = []
         if prop.get("enum"):
             values = tuple(item.get("value") for item in prop["enum"])
-            checks.append(Check("accepted_values", self.position([*where, "enum"]), name,
-                                values=values))
+            checks.append(
+                Check("accepted_values", self.position([*where, "enum"]), name, values=values)
+            )
         options = prop.get("logicalTypeOptions") or {}
         bounds = {k: options.get(k) for k in ("minimum", "maximum") if k in options}
         if bounds:
-            if any(not isinstance(v, (int, float)) or isinstance(v, bool)
-                   for v in bounds.values()):
-                raise self.fail([*where, "logicalTypeOptions"], "steward tests numeric "
-                                "minimum/maximum only")
-            checks.append(Check("range", self.position([*where, "logicalTypeOptions"]), name,
-                                minimum=bounds.get("minimum"), maximum=bounds.get("maximum")))
+            if any(not isinstance(v, (int, float)) or isinstance(v, bool) for v in bounds.values()):
+                raise self.fail(
+                    [*where, "logicalTypeOptions"], "steward tests numeric minimum/maximum only"
+                )
+            checks.append(
+                Check(
+                    "range",
+                    self.position([*where, "logicalTypeOptions"]),
+                    name,
+                    minimum=bounds.get("minimum"),
+                    maximum=bounds.get("maximum"),
+                )
+            )
         for index, relation in enumerate(prop.get("relationships") or []):
             target = relation.get("to")
             place = [*where, "relationships", index, "to"]
             if not isinstance(target, str) or target.count(".") != 1:
                 raise self.fail(place, "write the referenced column as `<model>.<column>`")
             to_model, to_column = target.split(".")
-            checks.append(Check("relationship", self.position(place), name,
-                                to_model=to_model, to_column=to_column))
+            checks.append(
+                Check(
+                    "relationship",
+                    self.position(place),
+                    name,
+                    to_model=to_model,
+                    to_column=to_column,
+                )
+            )
         for index, rule in enumerate(prop.get("quality") or []):
             checks.extend(self._quality(rule, [*where, "quality", index], name, names))
         return checks
 
-    def _quality(self, rule: LineDict, where: list[Any], column: str | None,
-                 names: set[str]) -> list[Check]:
+    def _quality(
+        self, rule: LineDict, where: list[Any], column: str | None, names: set[str]
+    ) -> list[Check]:
         kind = str(rule.get("type") or "library")
         position = self.position(where)
         description = str(rule.get("description") or rule.get("name") or "")
@@ -445,19 +524,27 @@ class _Reader:
             return []
         if kind == "custom":
             if str(rule.get("engine")).lower() != "dbt":
-                raise self.fail([*where, "engine"], "steward runs custom rules of engine "
-                                "`dbt` (a dbt data test) only")
+                raise self.fail(
+                    [*where, "engine"],
+                    "steward runs custom rules of engine `dbt` (a dbt data test) only",
+                )
             test = rule.get("implementation")
             if isinstance(test, str) and not re.match(r"^[A-Za-z_][\w.]*$", test):
                 test = parse_yaml(test, self.path)
             if not (isinstance(test, str) or (isinstance(test, Mapping) and len(test) == 1)):
-                raise self.fail([*where, "implementation"], "a dbt data test: its name, or "
-                                "{name: {arguments: ..., config: ...}}")
-            return [Check("dbt", position, column, severity, test=_plain(test),
-                          description=description)]
+                raise self.fail(
+                    [*where, "implementation"],
+                    "a dbt data test: its name, or {name: {arguments: ..., config: ...}}",
+                )
+            return [
+                Check("dbt", position, column, severity, test=_plain(test), description=description)
+            ]
         if kind != "library":
-            raise self.fail([*where, "type"], f"steward does not run `{kind}` rules; use a "
-                            "library metric or `type: custom, engine: dbt`")
+            raise self.fail(
+                [*where, "type"],
+                f"steward does not run `{kind}` rules; use a "
+                "library metric or `type: custom, engine: dbt`",
+            )
         metric = str(rule.get("metric") or rule.get("rule") or "")
         arguments = rule.get("arguments") or {}
         if metric == "rowCount":
@@ -465,20 +552,42 @@ class _Reader:
                 raise self.fail([*where, "metric"], "rowCount belongs to the schema object")
             load = arguments.get("loadColumn")
             if load is not None and load not in names:
-                raise self.fail([*where, "arguments", "loadColumn"],
-                                f"`{load}` is not a column of the contract")
+                raise self.fail(
+                    [*where, "arguments", "loadColumn"], f"`{load}` is not a column of the contract"
+                )
             minimum, maximum = self._bounds(rule, where)
-            return [Check("row_count", position, None, severity, minimum=minimum,
-                          maximum=maximum, load_column=load, description=description)]
+            return [
+                Check(
+                    "row_count",
+                    position,
+                    None,
+                    severity,
+                    minimum=minimum,
+                    maximum=maximum,
+                    load_column=load,
+                    description=description,
+                )
+            ]
         if column is None:
-            raise self.fail([*where, "metric"], f"steward tests `{metric}` on a column: move "
-                            "the rule to the column's quality")
+            raise self.fail(
+                [*where, "metric"],
+                f"steward tests `{metric}` on a column: move the rule to the column's quality",
+            )
         if rule.get("mustBe", None) != 0 or any(
-            k in rule for k in ("mustNotBe", "mustBeGreaterThan", "mustBeGreaterOrEqualTo",
-                                "mustBeLessThan", "mustBeLessOrEqualTo", "mustBeBetween",
-                                "mustNotBeBetween")):
-            raise self.fail([*where], f"steward tests `{metric}` with `mustBe: 0` (no bad "
-                            "row) only")
+            k in rule
+            for k in (
+                "mustNotBe",
+                "mustBeGreaterThan",
+                "mustBeGreaterOrEqualTo",
+                "mustBeLessThan",
+                "mustBeLessOrEqualTo",
+                "mustBeBetween",
+                "mustNotBeBetween",
+            )
+        ):
+            raise self.fail(
+                [*where], f"steward tests `{metric}` with `mustBe: 0` (no bad row) only"
+            )
         if metric == "nullValues":
             return [Check("not_null", position, column, severity, description=description)]
         if metric == "duplicateValues":
@@ -488,19 +597,42 @@ class _Reader:
                 values = arguments["validValues"]
                 if not isinstance(values, list) or not values:
                     raise self.fail([*where, "arguments", "validValues"], "a list of values")
-                return [Check("accepted_values", position, column, severity,
-                              values=tuple(_plain(values)), description=description)]
+                return [
+                    Check(
+                        "accepted_values",
+                        position,
+                        column,
+                        severity,
+                        values=tuple(_plain(values)),
+                        description=description,
+                    )
+                ]
             if "minimum" in arguments or "maximum" in arguments:
                 bounds = [arguments.get(k) for k in ("minimum", "maximum")]
-                if any(b is not None and (not isinstance(b, (int, float)) or
-                                          isinstance(b, bool)) for b in bounds):
+                if any(
+                    b is not None and (not isinstance(b, (int, float)) or isinstance(b, bool))
+                    for b in bounds
+                ):
                     raise self.fail([*where, "arguments"], "minimum and maximum are numbers")
-                return [Check("range", position, column, severity, minimum=bounds[0],
-                              maximum=bounds[1], description=description)]
-            raise self.fail([*where, "arguments"], "invalidValues needs `validValues` or "
-                            "`minimum`/`maximum`")
-        raise self.fail([*where, "metric"], f"steward does not test metric `{metric}`; use "
-                        "nullValues, duplicateValues, invalidValues or rowCount")
+                return [
+                    Check(
+                        "range",
+                        position,
+                        column,
+                        severity,
+                        minimum=bounds[0],
+                        maximum=bounds[1],
+                        description=description,
+                    )
+                ]
+            raise self.fail(
+                [*where, "arguments"], "invalidValues needs `validValues` or `minimum`/`maximum`"
+            )
+        raise self.fail(
+            [*where, "metric"],
+            f"steward does not test metric `{metric}`; use "
+            "nullValues, duplicateValues, invalidValues or rowCount",
+        )
 
     def _bounds(self, rule: LineDict, where: list[Any]) -> tuple[int | None, int | None]:
         def number(key: str) -> int:
@@ -524,12 +656,14 @@ class _Reader:
         if "mustBeLessOrEqualTo" in rule:
             maximum = number("mustBeLessOrEqualTo")
         if minimum is None and maximum is None:
-            raise self.fail(where, "rowCount needs a bound: mustBe, mustBeBetween, "
-                            "mustBeGreaterThan, ...")
+            raise self.fail(
+                where, "rowCount needs a bound: mustBe, mustBeBetween, mustBeGreaterThan, ..."
+            )
         return minimum, maximum
 
-    def _sla(self, model: str, names: set[str], columns: tuple[ContractColumn, ...]
-             ) -> tuple[tuple[tuple[str, str], ...], list[Check], float | None]:
+    def _sla(
+        self, model: str, names: set[str], columns: tuple[ContractColumn, ...]
+    ) -> tuple[tuple[tuple[str, str], ...], list[Check], float | None]:
         described: list[tuple[str, str]] = []
         checks: list[Check] = []
         frequency = None
@@ -538,12 +672,17 @@ class _Reader:
             where: list[Any] = ["slaProperties", index]
             name = str(prop.get("property"))
             if name not in SLA_PROPERTIES:
-                raise self.fail([*where, "property"], f"'{name}' is not an ODCS SLA property "
-                                f"({', '.join(sorted(SLA_PROPERTIES))})")
+                raise self.fail(
+                    [*where, "property"],
+                    f"'{name}' is not an ODCS SLA property ({', '.join(sorted(SLA_PROPERTIES))})",
+                )
             value, unit = prop.get("value"), prop.get("unit")
             described.append((name, " ".join(str(v) for v in (value, unit) if v is not None)))
-            if name == "frequency" and isinstance(value, (int, float)) and str(
-                    unit).lower() in UNITS:
+            if (
+                name == "frequency"
+                and isinstance(value, (int, float))
+                and str(unit).lower() in UNITS
+            ):
                 frequency = float(value) * UNIT_MINUTES[UNITS[str(unit).lower()]]
             if name != "latency":
                 continue
@@ -553,16 +692,27 @@ class _Reader:
                 raise self.fail([*where, "value"], "the latency is a positive number")
             normal = UNITS.get(str(unit).lower())
             if normal is None:
-                raise self.fail([*where, "unit"], f"'{unit}' is not a unit steward knows "
-                                "(d, h, min)")
+                raise self.fail(
+                    [*where, "unit"], f"'{unit}' is not a unit steward knows (d, h, min)"
+                )
             element = str(prop.get("element") or "")
             table, _, column = element.rpartition(".")
             if table not in ("", model) or column not in names:
-                raise self.fail([*where, "element"], f"name the timestamp column as "
-                                f"`{model}.<column>`; '{element}' is not a column of it")
+                raise self.fail(
+                    [*where, "element"],
+                    f"name the timestamp column as "
+                    f"`{model}.<column>`; '{element}' is not a column of it",
+                )
             if types[column] not in ("timestamp", "date"):
                 raise self.fail([*where, "element"], f"`{column}` is not a date or timestamp")
-            checks.append(Check("freshness", self.position(where), column,
-                                max_age=value, unit=normal,
-                                description=str(prop.get("description") or "")))
+            checks.append(
+                Check(
+                    "freshness",
+                    self.position(where),
+                    column,
+                    max_age=value,
+                    unit=normal,
+                    description=str(prop.get("description") or ""),
+                )
+            )
         return tuple(described), checks, frequency

@@ -133,8 +133,10 @@ class _ConfigResolver:
 
         def walk(level: Mapping[str, Any], prefix: tuple[str, ...]) -> Iterator[tuple[str, int]]:
             for key, value in level.items():
-                if not isinstance(key, str) or key.startswith("+") or not isinstance(
-                    value, Mapping
+                if (
+                    not isinstance(key, str)
+                    or key.startswith("+")
+                    or not isinstance(value, Mapping)
                 ):
                     continue
                 path = (*prefix, key)
@@ -167,8 +169,12 @@ def load_project(path: Path | str) -> Project:
     macro_files.extend(internal_macro_files())
 
     texts: dict[str, str] = {}
-    for rel in ("dbt_project.yml", "platform/teams.yml", "platform/exceptions.yml",
-                ".github/CODEOWNERS"):
+    for rel in (
+        "dbt_project.yml",
+        "platform/teams.yml",
+        "platform/exceptions.yml",
+        ".github/CODEOWNERS",
+    ):
         if (root / rel).is_file():
             texts[rel] = (root / rel).read_text(encoding="utf-8")
     index = PropertiesIndex()
@@ -236,8 +242,9 @@ def load_project(path: Path | str) -> Project:
         config, origins, hooks = resolvers[resource_type].resolve(fqn, yml_config, yml_path)
         if package_resolver is not None:
             # a package's own dbt_project.yml first, the root project's over it (dbt's order)
-            config, origins, hooks = _layered(package_resolver.resolve(fqn, None, None),
-                                              (config, origins, hooks))
+            config, origins, hooks = _layered(
+                package_resolver.resolve(fqn, None, None), (config, origins, hooks)
+            )
         if config.get("enabled") is False:
             return
         properties = None
@@ -245,10 +252,12 @@ def load_project(path: Path | str) -> Project:
             described = version_entry if version_entry and "columns" in version_entry else entry
             properties = Properties(
                 position=Position(yml_path, (version_entry or entry).line),
-                description=str((version_entry or {}).get("description")
-                                or entry.get("description") or ""),
-                columns=node_columns(described, yml_path, f"{resource_type} `{node_name}`",
-                                     index),
+                description=str(
+                    (version_entry.get("description") if version_entry else None)
+                    or entry.get("description")
+                    or ""
+                ),
+                columns=node_columns(described, yml_path, f"{resource_type} `{node_name}`", index),
                 versions=tuple(entry.get("versions") or ()),
                 latest_version=entry.get("latest_version"),
             )
@@ -287,11 +296,11 @@ def load_project(path: Path | str) -> Project:
         base = root / folder
         for file in _files(root, (folder,), (".sql", ".py")):
             code = _read(file, root)
-            add("model", file.stem, file, base, "python" if file.suffix == ".py" else "sql",
-                code)
+            add("model", file.stem, file, base, "python" if file.suffix == ".py" else "sql", code)
     for package, directory in packages:
-        package_data = load_yaml(directory / "dbt_project.yml", _display(root, directory /
-                                                                          "dbt_project.yml"))
+        package_data = load_yaml(
+            directory / "dbt_project.yml", _display(root, directory / "dbt_project.yml")
+        )
         package_raw = package_data if isinstance(package_data, LineDict) else LineDict()
         package_resolver = _ConfigResolver(package_raw.get("models"), "models")
         for folder in package_model_paths(directory):
@@ -301,9 +310,16 @@ def load_project(path: Path | str) -> Project:
                 yml_files.append(rel)
                 read_properties(load_yaml(file, rel, texts), rel, index, package.name)
             for file in _files(directory, (folder,), (".sql", ".py")):
-                add("model", file.stem, file, base,
-                    "python" if file.suffix == ".py" else "sql", _read(file, root),
-                    package=package.name, package_resolver=package_resolver)
+                add(
+                    "model",
+                    file.stem,
+                    file,
+                    base,
+                    "python" if file.suffix == ".py" else "sql",
+                    _read(file, root),
+                    package=package.name,
+                    package_resolver=package_resolver,
+                )
     for folder in dbt_project.seed_paths:
         base = root / folder
         for file in _files(root, (folder,), (".csv",)):
@@ -401,9 +417,9 @@ def _version_number(value: Any) -> int | None:
         return None
 
 
-def _versioned_files(index: PropertiesIndex) -> dict[
-    str, tuple[str, tuple[LineDict, str], LineDict]
-]:
+def _versioned_files(
+    index: PropertiesIndex,
+) -> dict[str, tuple[str, tuple[LineDict, str], LineDict]]:
     """The file (stem) of each version of a versioned model (`versions:` in yml): its
     `defined_in`, else `<model>_v<version>` as dbt names it -> (model, entry, version)."""
     files: dict[str, tuple[str, tuple[LineDict, str], LineDict]] = {}
@@ -417,8 +433,9 @@ def _versioned_files(index: PropertiesIndex) -> dict[
     return files
 
 
-def _add_stored_tests(index: PropertiesIndex, resolver: _ConfigResolver, project: str,
-                      nodes: dict[str, Node]) -> None:
+def _add_stored_tests(
+    index: PropertiesIndex, resolver: _ConfigResolver, project: str, nodes: dict[str, Node]
+) -> None:
     """Generic tests from yml that store their failures (`store_failures`): each writes a
     table, into the namespace the namespace macros give it, so each is a node."""
     for test in index.generic_tests:
@@ -431,18 +448,29 @@ def _add_stored_tests(index: PropertiesIndex, resolver: _ConfigResolver, project
             config_lines.key_lines = dict(test.config.key_lines)
         config, origins, _hooks = resolver.resolve(fqn, config_lines, yml_path)
         if not config.get("store_failures") and config.get("store_failures_as") not in (
-            "table", "view"
+            "table",
+            "view",
         ):
             continue
         if config.get("enabled") is False:
             continue
         unique_id = f"test.{project}.{test.node_name}"
-        nodes.setdefault(unique_id, Node(
-            unique_id=unique_id, resource_type="test", name=test.node_name, package=project,
-            path=yml_path, fqn=fqn, language="generic", raw_code="",
-            config=MappingProxyType(config), config_origins=MappingProxyType(origins),
-            code_line=test.position.line,
-        ))
+        nodes.setdefault(
+            unique_id,
+            Node(
+                unique_id=unique_id,
+                resource_type="test",
+                name=test.node_name,
+                package=project,
+                path=yml_path,
+                fqn=fqn,
+                language="generic",
+                raw_code="",
+                config=MappingProxyType(config),
+                config_origins=MappingProxyType(origins),
+                code_line=test.position.line,
+            ),
+        )
 
 
 def _layered(
@@ -497,8 +525,9 @@ def _check_tree_keys(tree: LineDict, section: str, issues: list[LoadIssue]) -> N
         if config:
             holder = LineDict(config)
             holder.key_lines = level.key_lines
-            check_config_keys(holder, f"`{where}` of dbt_project.yml", "dbt_project.yml",
-                              issues, level.line)
+            check_config_keys(
+                holder, f"`{where}` of dbt_project.yml", "dbt_project.yml", issues, level.line
+            )
         for key, value in level.items():
             if isinstance(value, LineDict) and not str(key).startswith("+"):
                 walk(value, f"{where}.{key}")

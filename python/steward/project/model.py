@@ -282,7 +282,8 @@ class Project:
                 index.setdefault(macro_file.path, macro_file.source)
         for node in self.nodes.values():
             if node.resource_type not in ("snapshot", "operation") and node.language in (
-                "sql", "python"
+                "sql",
+                "python",
             ):
                 index[node.path] = node.raw_code
         index.update(self.texts)

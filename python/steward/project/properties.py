@@ -23,42 +23,115 @@ from steward.project.yamlio import LineDict, LineList
 
 TOP_KEYS = frozenset(
     {
-        "version", "models", "sources", "exposures", "groups", "seeds", "snapshots",
-        "macros", "analyses", "metrics", "semantic_models", "saved_queries", "unit_tests",
-        "data_tests", "functions",
+        "version",
+        "models",
+        "sources",
+        "exposures",
+        "groups",
+        "seeds",
+        "snapshots",
+        "macros",
+        "analyses",
+        "metrics",
+        "semantic_models",
+        "saved_queries",
+        "unit_tests",
+        "data_tests",
+        "functions",
     }
 )
 NODE_KEYS = frozenset(
     {
-        "name", "description", "config", "meta", "tags", "access", "group", "columns",
-        "versions", "latest_version", "docs", "data_tests", "tests", "constraints",
-        "deprecation_date", "time_spine", "quote_columns", "column_types", "relation",
+        "name",
+        "description",
+        "config",
+        "meta",
+        "tags",
+        "access",
+        "group",
+        "columns",
+        "versions",
+        "latest_version",
+        "docs",
+        "data_tests",
+        "tests",
+        "constraints",
+        "deprecation_date",
+        "time_spine",
+        "quote_columns",
+        "column_types",
+        "relation",
     }
 )
 COLUMN_KEYS = frozenset(
     {
-        "name", "description", "data_type", "meta", "tags", "data_tests", "tests",
-        "constraints", "quote", "config", "granularity", "policy_tags", "include", "exclude",
+        "name",
+        "description",
+        "data_type",
+        "meta",
+        "tags",
+        "data_tests",
+        "tests",
+        "constraints",
+        "quote",
+        "config",
+        "granularity",
+        "policy_tags",
+        "include",
+        "exclude",
     }
 )
 SOURCE_KEYS = frozenset(
     {
-        "name", "description", "schema", "database", "catalog", "loader", "loaded_at_field",
-        "loaded_at_query", "meta", "tags", "config", "freshness", "tables", "quoting",
+        "name",
+        "description",
+        "schema",
+        "database",
+        "catalog",
+        "loader",
+        "loaded_at_field",
+        "loaded_at_query",
+        "meta",
+        "tags",
+        "config",
+        "freshness",
+        "tables",
+        "quoting",
         "overrides",
     }
 )
 SOURCE_TABLE_KEYS = frozenset(
     {
-        "name", "description", "identifier", "meta", "tags", "config", "columns",
-        "data_tests", "tests", "freshness", "loaded_at_field", "loaded_at_query",
-        "external", "quoting", "loader",
+        "name",
+        "description",
+        "identifier",
+        "meta",
+        "tags",
+        "config",
+        "columns",
+        "data_tests",
+        "tests",
+        "freshness",
+        "loaded_at_field",
+        "loaded_at_query",
+        "external",
+        "quoting",
+        "loader",
     }
 )
 EXPOSURE_KEYS = frozenset(
     {
-        "name", "label", "type", "url", "maturity", "description", "owner", "depends_on",
-        "meta", "tags", "config",
+        "name",
+        "label",
+        "type",
+        "url",
+        "maturity",
+        "description",
+        "owner",
+        "depends_on",
+        "meta",
+        "tags",
+        "config",
     }
 )
 GROUP_KEYS = frozenset({"name", "owner", "description", "config"})
@@ -130,8 +203,9 @@ def check_config_keys(
             )
 
 
-def _tests(value: Any, path: str, index: PropertiesIndex, attached: str = "",
-           column: str | None = None) -> None:
+def _tests(
+    value: Any, path: str, index: PropertiesIndex, attached: str = "", column: str | None = None
+) -> None:
     if not isinstance(value, LineList):
         return
     for i, test in enumerate(value):
@@ -139,7 +213,8 @@ def _tests(value: Any, path: str, index: PropertiesIndex, attached: str = "",
         if isinstance(test, str):
             index.test_names.append((test, Position(path, line)))
             index.generic_tests.append(
-                GenericTest(test, attached, column, {}, Position(path, line)))
+                GenericTest(test, attached, column, {}, Position(path, line))
+            )
         elif isinstance(test, LineDict):
             names = [k for k in test if k not in TEST_ARG_KEYS]
             if "test_name" in test:
@@ -151,21 +226,27 @@ def _tests(value: Any, path: str, index: PropertiesIndex, attached: str = "",
                 config = test.get("config")
                 if isinstance(body, LineDict) and isinstance(body.get("config"), Mapping):
                     config = body["config"]
-                index.generic_tests.append(GenericTest(
-                    str(name), attached, column,
-                    config if isinstance(config, Mapping) else {}, position))
+                index.generic_tests.append(
+                    GenericTest(
+                        str(name),
+                        attached,
+                        column,
+                        config if isinstance(config, Mapping) else {},
+                        position,
+                    )
+                )
 
 
-def _columns(value: Any, path: str, what: str, index: PropertiesIndex,
-             attached: str = "") -> tuple[Column, ...]:
+def _columns(
+    value: Any, path: str, what: str, index: PropertiesIndex, attached: str = ""
+) -> tuple[Column, ...]:
     columns = []
     if not isinstance(value, list):
         return ()
     for column in value:
         if not isinstance(column, LineDict) or "name" not in column:
             continue
-        _unknown(column, COLUMN_KEYS, f"column `{column['name']}` of {what}", path,
-                 index.issues)
+        _unknown(column, COLUMN_KEYS, f"column `{column['name']}` of {what}", path, index.issues)
         for key in ("data_tests", "tests"):
             _tests(column.get(key), path, index, attached, str(column["name"]))
         columns.append(
@@ -218,8 +299,7 @@ def read_properties(data: Any, path: str, index: PropertiesIndex, package: str) 
             _read_source(source, path, index, package)
     for exposure in data.get("exposures") or []:
         if isinstance(exposure, LineDict) and isinstance(exposure.get("name"), str):
-            _unknown(exposure, EXPOSURE_KEYS, f"exposure `{exposure['name']}`", path,
-                     index.issues)
+            _unknown(exposure, EXPOSURE_KEYS, f"exposure `{exposure['name']}`", path, index.issues)
             index.exposures.append(
                 Exposure(
                     name=exposure["name"],
@@ -274,7 +354,7 @@ def _read_source(source: LineDict, path: str, index: PropertiesIndex, package: s
         )
 
 
-def node_columns(entry: LineDict, path: str, what: str, index: PropertiesIndex) -> tuple[
-    Column, ...
-]:
+def node_columns(
+    entry: LineDict, path: str, what: str, index: PropertiesIndex
+) -> tuple[Column, ...]:
     return _columns(entry.get("columns"), path, what, index, str(entry.get("name") or ""))

@@ -14,8 +14,20 @@ from steward.project.yamlio import LineDict, load_yaml
 REGISTRY_PATH = "platform/teams.yml"
 EXCEPTIONS_PATH = "platform/exceptions.yml"
 TEAM_KEYS = frozenset(
-    {"id", "name", "kind", "layers", "contact", "channel", "cost_centre", "members",
-     "description", "slack", "email", "github_team"}
+    {
+        "id",
+        "name",
+        "kind",
+        "layers",
+        "contact",
+        "channel",
+        "cost_centre",
+        "members",
+        "description",
+        "slack",
+        "email",
+        "github_team",
+    }
 )
 EXCEPTION_KEYS = frozenset({"rule", "model", "reason", "owner", "expires"})
 
@@ -39,8 +51,9 @@ def read_registry(root: Path) -> tuple[Registry | None, list[LoadIssue]]:
             line = getattr(entry, "line", 1)
             raise UserError("every team needs an `id`", path=REGISTRY_PATH, line=line)
         issues.extend(
-            _warn(f"unknown key `{key}` in team `{entry['id']}`", REGISTRY_PATH,
-                  entry.key_line(key))
+            _warn(
+                f"unknown key `{key}` in team `{entry['id']}`", REGISTRY_PATH, entry.key_line(key)
+            )
             for key in entry
             if key not in TEAM_KEYS
         )
@@ -68,7 +81,8 @@ def _date(value: Any, line: int) -> dt.date | None:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         raise UserError(
-            f"`expires` must be a date (YYYY-MM-DD), got {value!r}", path=EXCEPTIONS_PATH,
+            f"`expires` must be a date (YYYY-MM-DD), got {value!r}",
+            path=EXCEPTIONS_PATH,
             line=line,
         ) from None
 

@@ -95,8 +95,9 @@ def read_text(path: Path, display: Path | str | None = None) -> str:
         raise UserError(f"cannot read: {exc}", path=display or path) from None
 
 
-def load_yaml(path: Path, display: Path | str | None = None,
-              texts: dict[str, str] | None = None) -> Any:
+def load_yaml(
+    path: Path, display: Path | str | None = None, texts: dict[str, str] | None = None
+) -> Any:
     """Read and parse one YAML file (`display` is the path shown in errors); the text is
     kept in `texts` under `display` when given."""
     text = read_text(path, display)

@@ -133,8 +133,13 @@ def make_environment() -> jinja2.Environment:
     )
     identity = lambda value: value  # noqa: E731
     env.filters.update(
-        {"as_text": identity, "as_bool": identity, "as_native": identity,
-         "as_number": identity, "is_list": _is_list}
+        {
+            "as_text": identity,
+            "as_bool": identity,
+            "as_native": identity,
+            "as_number": identity,
+            "is_list": _is_list,
+        }
     )
     return env
 

@@ -24,9 +24,16 @@ class Target:
 
     def as_context(self) -> dict[str, Any]:
         return {
-            "name": self.name, "target_name": self.name, "schema": self.schema,
-            "type": self.type, "database": self.database, "profile_name": self.profile_name,
-            "threads": self.threads, "method": "session", "host": "localhost", "user": "steward",
+            "name": self.name,
+            "target_name": self.name,
+            "schema": self.schema,
+            "type": self.type,
+            "database": self.database,
+            "profile_name": self.profile_name,
+            "threads": self.threads,
+            "method": "session",
+            "host": "localhost",
+            "user": "steward",
         }
 
 

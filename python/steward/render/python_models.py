@@ -29,8 +29,12 @@ def render_python_model(
     try:
         tree = ast.parse(node.raw_code, filename=node.path)
     except SyntaxError as exc:
-        problems.append(RenderProblem(f"Python syntax error: {exc.msg}",
-                                      Position(node.path, exc.lineno or 1, exc.offset or 1)))
+        problems.append(
+            RenderProblem(
+                f"Python syntax error: {exc.msg}",
+                Position(node.path, exc.lineno or 1, exc.offset or 1),
+            )
+        )
         return statements, refs, problems
     for call in ast.walk(tree):
         if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
@@ -54,15 +58,27 @@ def render_python_model(
                 target_id = source.unique_id if source else None
                 relation = source.relation if source else None
             if target_id is None:
-                problems.append(RenderProblem(f"dbt.{method}({', '.join(map(repr, names))}) "
-                                              "names nothing in the project", position))
-            refs.append(RefCall(method, tuple(names), target_id,
-                                str(relation).lower() if relation else "", position))
+                problems.append(
+                    RenderProblem(
+                        f"dbt.{method}({', '.join(map(repr, names))}) names nothing in the project",
+                        position,
+                    )
+                )
+            refs.append(
+                RefCall(
+                    method,
+                    tuple(names),
+                    target_id,
+                    str(relation).lower() if relation else "",
+                    position,
+                )
+            )
         elif method in _SQL_METHODS and args and args[0] is not None:
             statements.append(RenderedSql(args[0], "python", position))
         elif method in _SQL_METHODS and call.args:
             statements.append(RenderedSql("EXECUTE IMMEDIATE dynamic_sql", "python", position))
         elif method in _WRITE_METHODS and args and args[0] is not None:
-            statements.append(RenderedSql(f"{_WRITE_METHODS[method]} {args[0]} SELECT 1",
-                                          "python", position))
+            statements.append(
+                RenderedSql(f"{_WRITE_METHODS[method]} {args[0]} SELECT 1", "python", position)
+            )
     return statements, refs, problems

@@ -54,12 +54,26 @@ INTERNAL_PACKAGES = ("dbt", "dbt_spark")
 _CONFIG_CALL = re.compile(r"(?<![\w.])config\s*\(")
 _RAW_BLOCK = re.compile(r"\{%-?\s*raw\b")
 _EXPRESSION_TAG = re.compile(r"^\{\{-?(.*?)-?\}\}$", re.S)
-_JINJA_CONSTANTS = {"true": True, "false": False, "none": None, "True": True,
-                    "False": False, "None": None}
+_JINJA_CONSTANTS = {
+    "true": True,
+    "false": False,
+    "none": None,
+    "True": True,
+    "False": False,
+    "None": None,
+}
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 # dbt macros we replace by stand-ins that record instead of executing
-STAND_INS = ("statement", "run_query", "is_incremental", "load_result", "store_result",
-             "noop_statement", "log", "should_full_refresh")
+STAND_INS = (
+    "statement",
+    "run_query",
+    "is_incremental",
+    "load_result",
+    "store_result",
+    "noop_statement",
+    "log",
+    "should_full_refresh",
+)
 
 
 class _Namespace:
@@ -149,8 +163,9 @@ class _Config:
         return ""
 
     def get(self, key: str, default: Any = None, validator: Any = None) -> Any:
-        value = self._session.config.get(key.replace("_", "-") if key in
-                                         ("pre_hook", "post_hook") else key)
+        value = self._session.config.get(
+            key.replace("_", "-") if key in ("pre_hook", "post_hook") else key
+        )
         return default if value is None else value
 
     def require(self, key: str, validator: Any = None) -> Any:
@@ -278,8 +293,12 @@ class _ModelView(Mapping[str, Any]):
 class Renderer:
     """Renders the nodes of one project for one target; templates are compiled once."""
 
-    def __init__(self, project: Project, target: Target | None = None,
-                 cli_vars: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        target: Target | None = None,
+        cli_vars: Mapping[str, Any] | None = None,
+    ) -> None:
         self.project = project
         self.target = target or Target()
         self.cli_vars = dict(cli_vars or {})
@@ -289,8 +308,9 @@ class Renderer:
         self.relation_problems: dict[str, list[RenderProblem]] = {}
         self.relation_map: dict[str, str] = {}
         self.operation_problems: list[RenderProblem] = []
-        self.resolved: dict[str, tuple[dict[str, Any], dict[str, Position],
-                                       tuple[Hook, ...], tuple[Hook, ...]]] = {}
+        self.resolved: dict[
+            str, tuple[dict[str, Any], dict[str, Position], tuple[Hook, ...], tuple[Hook, ...]]
+        ] = {}
         self._sources: dict[str, stubs.JinjaRelation] = {}
         self._templates: dict[str, jinja2.Template] = {}
         self._ast: dict[str, jinja2.nodes.Template] = {}
@@ -347,8 +367,11 @@ class Renderer:
         values = self._vars.get(package)
         if values is None:
             project_vars = self.project.dbt_project.vars
-            values = {k: v for k, v in project_vars.items() if not isinstance(v, Mapping)
-                      or k not in self._package_names()}
+            values = {
+                k: v
+                for k, v in project_vars.items()
+                if not isinstance(v, Mapping) or k not in self._package_names()
+            }
             scoped = project_vars.get(package)
             if isinstance(scoped, Mapping):
                 values.update(scoped)
@@ -383,8 +406,13 @@ class Renderer:
             "dbt_version": "1.11.0",
             "project_name": self.project.name,
             "execute": True,
-            "flags": SimpleNamespace(FULL_REFRESH=False, WHICH="run", STORE_FAILURES=False,
-                                     EMPTY=False, STATE_MODIFIED=False),
+            "flags": SimpleNamespace(
+                FULL_REFRESH=False,
+                WHICH="run",
+                STORE_FAILURES=False,
+                EMPTY=False,
+                STATE_MODIFIED=False,
+            ),
             "graph": {"nodes": {}, "sources": {}, "exposures": {}, "macros": {}},
             "selected_resources": [],
             "target": self.target.as_context(),
@@ -446,22 +474,32 @@ class Renderer:
             record(str(sql), "run_query")
             return stubs.EmptyTable()
 
-        def statement(name: str | None = None, fetch_result: bool = False,
-                      auto_begin: bool = True, language: str = "sql",
-                      caller: Callable[[], str] | None = None) -> str:
+        def statement(
+            name: str | None = None,
+            fetch_result: bool = False,
+            auto_begin: bool = True,
+            language: str = "sql",
+            caller: Callable[[], str] | None = None,
+        ) -> str:
             sql = caller() if caller is not None else ""
             record(str(sql), "statement")
             if name:
-                current().results[name] = {"response": None, "data": [],
-                                           "table": stubs.EmptyTable()}
+                current().results[name] = {
+                    "response": None,
+                    "data": [],
+                    "table": stubs.EmptyTable(),
+                }
             return ""
 
         def load_result(name: str) -> Any:
             return current().results.get(name)
 
         def store_result(name: str, response: Any = None, agate_table: Any = None) -> str:
-            current().results[name] = {"response": response, "data": [],
-                                       "table": stubs.EmptyTable()}
+            current().results[name] = {
+                "response": response,
+                "data": [],
+                "table": stubs.EmptyTable(),
+            }
             return ""
 
         def is_incremental() -> bool:
@@ -501,13 +539,22 @@ class Renderer:
     def node_dict(node: Node, config: Mapping[str, Any]) -> dict[str, Any]:
         path = "/".join(node.path.split("/")[1:])
         return {
-            "name": node.name, "unique_id": node.unique_id, "fqn": list(node.fqn),
-            "resource_type": node.resource_type, "package_name": node.package,
-            "path": path, "original_file_path": node.path, "config": config,
-            "tags": list(config.get("tags") or []), "meta": dict(config.get("meta") or {}),
-            "raw_code": node.raw_code, "language": node.language,
-            "schema": config.get("schema"), "alias": config.get("alias") or node.name,
-            "database": config.get("database"), "columns": {},
+            "name": node.name,
+            "unique_id": node.unique_id,
+            "fqn": list(node.fqn),
+            "resource_type": node.resource_type,
+            "package_name": node.package,
+            "path": path,
+            "original_file_path": node.path,
+            "config": config,
+            "tags": list(config.get("tags") or []),
+            "meta": dict(config.get("meta") or {}),
+            "raw_code": node.raw_code,
+            "language": node.language,
+            "schema": config.get("schema"),
+            "alias": config.get("alias") or node.name,
+            "database": config.get("database"),
+            "columns": {},
         }
 
     def _dispatch(self, macro_name: str, macro_namespace: str | None = None) -> Any:
@@ -517,7 +564,8 @@ class Renderer:
             search = [self.current().node.package, self.project.name, "dbt"]
         else:
             search = self.dispatch_order.get(macro_namespace) or [
-                self.project.name, macro_namespace
+                self.project.name,
+                macro_namespace,
             ]
         for package in search:
             package = "dbt" if package in INTERNAL_PACKAGES else package
@@ -553,18 +601,29 @@ class Renderer:
             if target is None:
                 relation = stubs.JinjaRelation(None, "__unknown__", name)
                 if not session.capture:
-                    session.problems.append(RenderProblem(
-                        f"{_call('ref', names)} names no model, seed or snapshot",
-                        session.position(), None))
+                    session.problems.append(
+                        RenderProblem(
+                            f"{_call('ref', names)} names no model, seed or snapshot",
+                            session.position(),
+                            None,
+                        )
+                    )
             elif session.capture:
                 relation = stubs.JinjaRelation(None, "__capture__", name)
             else:
                 relation = self.relations.get(target.unique_id) or stubs.JinjaRelation(
-                    None, "__unresolved__", name)
+                    None, "__unresolved__", name
+                )
             if not session.capture:
-                session.refs.append(RefCall("ref", tuple(names),
-                                            target.unique_id if target else None,
-                                            relation.render().lower(), session.position()))
+                session.refs.append(
+                    RefCall(
+                        "ref",
+                        tuple(names),
+                        target.unique_id if target else None,
+                        relation.render().lower(),
+                        session.position(),
+                    )
+                )
             return relation
 
         return ref
@@ -577,15 +636,25 @@ class Renderer:
             if found is None:
                 relation = stubs.JinjaRelation(None, str(source_name), str(table_name))
                 if not session.capture:
-                    session.problems.append(RenderProblem(
-                        f"{_call('source', names)} names no declared source table",
-                        session.position(), None))
+                    session.problems.append(
+                        RenderProblem(
+                            f"{_call('source', names)} names no declared source table",
+                            session.position(),
+                            None,
+                        )
+                    )
             else:
                 relation = self.source_relation(found)
             if not session.capture:
-                session.refs.append(RefCall("source", tuple(names),
-                                            found.unique_id if found else None,
-                                            relation.render().lower(), session.position()))
+                session.refs.append(
+                    RefCall(
+                        "source",
+                        tuple(names),
+                        found.unique_id if found else None,
+                        relation.render().lower(),
+                        session.position(),
+                    )
+                )
             return relation
 
         return source
@@ -595,8 +664,10 @@ class Renderer:
         rendered as dbt renders them at parse time (target, var, env_var)."""
         relation = self._sources.get(source.unique_id)
         if relation is None:
-            parts = [self._render_property(v) for v in
-                     (source.database, source.schema, source.identifier)]
+            parts = [
+                self._render_property(v)
+                for v in (source.database, source.schema, source.identifier)
+            ]
             relation = stubs.JinjaRelation(parts[0] or None, parts[1], parts[2])
             self._sources[source.unique_id] = relation
         return relation
@@ -606,16 +677,21 @@ class Renderer:
             return value
         try:
             template = self.env.from_string(value)
-            context = {"target": self.target.as_context(), "env_var": self._env_var,
-                       "var": lambda name, default=None: self.vars_for(self.project.name).get(
-                           name, default)}
+            context = {
+                "target": self.target.as_context(),
+                "env_var": self._env_var,
+                "var": lambda name, default=None: self.vars_for(self.project.name).get(
+                    name, default
+                ),
+            }
             return template.render(context).strip()
         except Exception:
             return value
 
     # ---- rendering -------------------------------------------------------------------
-    def _run(self, session: _Session, template: jinja2.Template,
-             package: str | None = None) -> str | None:
+    def _run(
+        self, session: _Session, template: jinja2.Template, package: str | None = None
+    ) -> str | None:
         previous = self.session
         self.session = session
         try:
@@ -646,7 +722,10 @@ class Renderer:
         if isinstance(exc, UnresolvedMacro):
             return RenderProblem(
                 f"macro `{exc.name}` cannot be resolved (not in the project, its local "
-                "packages or dbt; is a package missing?)", position, exc.name)
+                "packages or dbt; is a package missing?)",
+                position,
+                exc.name,
+            )
         where = f" (in {inner})" if inner is not None and inner != position else ""
         if isinstance(exc, CompilerError):
             return RenderProblem(f"compilation error{where}: {exc}", position)
@@ -681,8 +760,11 @@ class Renderer:
                     static = False
                     continue
                 merge_config(values, {keyword.key: value})
-                lines[keyword.key.replace("_", "-") if keyword.key in ("pre_hook", "post_hook")
-                      else keyword.key] = keyword.lineno + line_offset
+                lines[
+                    keyword.key.replace("_", "-")
+                    if keyword.key in ("pre_hook", "post_hook")
+                    else keyword.key
+                ] = keyword.lineno + line_offset
         return values, lines, static
 
     def _config_calls(self, node: Node) -> list[tuple[jinja2.nodes.Call, int]] | None:
@@ -711,8 +793,9 @@ class Renderer:
             for _attempt in range(8):
                 if end < 0:
                     return None
-                found = _literal_call(text[opening:end + 2]) or self._parse_calls(
-                    text[opening:end + 2])
+                found = _literal_call(text[opening : end + 2]) or self._parse_calls(
+                    text[opening : end + 2]
+                )
                 if found is not None:
                     break
                 end = text.find(closer, end + 2)
@@ -728,8 +811,9 @@ class Renderer:
         except jinja2.TemplateSyntaxError:
             return None
 
-    def resolve_config(self, node: Node) -> tuple[dict[str, Any], dict[str, Position],
-                                                   tuple[Hook, ...], tuple[Hook, ...]]:
+    def resolve_config(
+        self, node: Node
+    ) -> tuple[dict[str, Any], dict[str, Position], tuple[Hook, ...], tuple[Hook, ...]]:
         config = dict(node.config)
         origins = dict(node.config_origins)
         pre, post = list(node.pre_hooks), list(node.post_hooks)
@@ -741,8 +825,11 @@ class Renderer:
             template = self._safe_template(node)
             if template is not None:
                 self._run(session, template)
-            values = {k: v for k, v in session.config.items()
-                      if k not in node.config or node.config[k] != v}
+            values = {
+                k: v
+                for k, v in session.config.items()
+                if k not in node.config or node.config[k] != v
+            }
             for key in values:
                 lines.setdefault(key, _find_line(node.raw_code, "config(") or 1)
         merge_config(config, values)
@@ -764,17 +851,24 @@ class Renderer:
 
     def node_relation(self, node: Node, config: dict[str, Any]) -> stubs.JinjaRelation:
         if node.resource_type == "snapshot" and config.get("target_schema"):
-            return stubs.JinjaRelation(config.get("target_database"),
-                                       str(config["target_schema"]),
-                                       str(config.get("alias") or node.name))
+            return stubs.JinjaRelation(
+                config.get("target_database"),
+                str(config["target_schema"]),
+                str(config.get("alias") or node.name),
+            )
         session = _Session(self, node, config, capture=True)
         node_dict = self.node_dict(node, config)
-        defaults = {"database": self.target.database, "schema": self.target.schema,
-                    "alias": node.name}
+        defaults = {
+            "database": self.target.database,
+            "schema": self.target.schema,
+            "alias": node.name,
+        }
         parts = []
-        for macro, key in (("generate_database_name", "database"),
-                           ("generate_schema_name", "schema"),
-                           ("generate_alias_name", "alias")):
+        for macro, key in (
+            ("generate_database_name", "database"),
+            ("generate_schema_name", "schema"),
+            ("generate_alias_name", "alias"),
+        ):
             custom = config.get(key)
             if key == "schema" and custom is None and node.resource_type == "test":
                 custom = "dbt_test__audit"  # dbt's default schema of stored test failures
@@ -810,19 +904,35 @@ class Renderer:
         finally:
             self.session = previous
 
-    def render_node(self, node: Node, config: dict[str, Any], origins: dict[str, Position],
-                    hooks: tuple[tuple[Hook, ...], tuple[Hook, ...]],
-                    early_problems: list[RenderProblem]) -> RenderedNode:
+    def render_node(
+        self,
+        node: Node,
+        config: dict[str, Any],
+        origins: dict[str, Position],
+        hooks: tuple[tuple[Hook, ...], tuple[Hook, ...]],
+        early_problems: list[RenderProblem],
+    ) -> RenderedNode:
         relation = self.relations.get(node.unique_id)
         frozen_config = MappingProxyType(config)
         if node.language == "python":
             py_sql, py_refs, py_problems = render_python_model(node, self)
-            return RenderedNode(node, frozen_config, MappingProxyType(origins), relation,
-                                statements=tuple(py_sql), refs=tuple(py_refs),
-                                problems=tuple(early_problems + py_problems))
+            return RenderedNode(
+                node,
+                frozen_config,
+                MappingProxyType(origins),
+                relation,
+                statements=tuple(py_sql),
+                refs=tuple(py_refs),
+                problems=tuple(early_problems + py_problems),
+            )
         if node.language != "sql":
-            return RenderedNode(node, frozen_config, MappingProxyType(origins), relation,
-                                problems=tuple(early_problems))
+            return RenderedNode(
+                node,
+                frozen_config,
+                MappingProxyType(origins),
+                relation,
+                problems=tuple(early_problems),
+            )
         branches = [False]
         if config.get("materialized") == "incremental" or node.resource_type == "snapshot":
             branches.append(True)
@@ -834,10 +944,14 @@ class Renderer:
         try:
             template = self.node_template(node)
         except jinja2.TemplateSyntaxError as exc:
-            problems.append(RenderProblem(f"Jinja syntax error: {exc.message}",
-                                          Position(node.path, exc.lineno or 1)))
-            return RenderedNode(node, frozen_config, MappingProxyType(origins), relation,
-                                problems=tuple(problems))
+            problems.append(
+                RenderProblem(
+                    f"Jinja syntax error: {exc.message}", Position(node.path, exc.lineno or 1)
+                )
+            )
+            return RenderedNode(
+                node, frozen_config, MappingProxyType(origins), relation, problems=tuple(problems)
+            )
         for incremental in branches:
             session = _Session(self, node, config, incremental=incremental)
             body = self._run(session, template)
@@ -852,8 +966,7 @@ class Renderer:
                 for ref in hook_session.refs:
                     session.refs.append(ref)
                 if hook_sql:
-                    statements.append(RenderedSql(hook_sql, hook.kind, hook.position,
-                                                  incremental))
+                    statements.append(RenderedSql(hook_sql, hook.kind, hook.position, incremental))
             statements.extend(session.statements)
             for ref in session.refs:
                 refs.setdefault((ref.kind, ref.args, ref.position), ref)
@@ -881,8 +994,9 @@ class Renderer:
                 template = self._compile(hook.sql, name)
                 self._templates[name + hook.sql] = template
         except jinja2.TemplateSyntaxError as exc:
-            session.problems.append(RenderProblem(f"Jinja syntax error in {hook.kind}: "
-                                                  f"{exc.message}", hook.position))
+            session.problems.append(
+                RenderProblem(f"Jinja syntax error in {hook.kind}: {exc.message}", hook.position)
+            )
             return None
         sql = self._run(session, template)
         return sql.strip() if sql else None
@@ -895,8 +1009,11 @@ class Renderer:
             try:
                 self.macro_template(file)
             except jinja2.TemplateSyntaxError as exc:
-                problems.append(RenderProblem(f"Jinja syntax error: {exc.message}",
-                                              Position(file.path, exc.lineno or 1)))
+                problems.append(
+                    RenderProblem(
+                        f"Jinja syntax error: {exc.message}", Position(file.path, exc.lineno or 1)
+                    )
+                )
         return problems
 
     # ---- the project -----------------------------------------------------------------
@@ -918,8 +1035,7 @@ class Renderer:
             if self.project.nodes[unique_id].resource_type != "test":
                 relations.setdefault(relation.render().lower(), unique_id)
         for source in self.project.sources.values():
-            relations.setdefault(self.source_relation(source).render().lower(),
-                                 source.unique_id)
+            relations.setdefault(self.source_relation(source).render().lower(), source.unique_id)
         self.relation_map = relations
 
     def render_nodes(self, unique_ids: Iterable[str]) -> dict[str, RenderedNode]:
@@ -929,22 +1045,26 @@ class Renderer:
             node = self.project.nodes[unique_id]
             config, origins, pre, post = self.resolved[unique_id]
             rendered[unique_id] = self.render_node(
-                node, config, origins, (pre, post), self.relation_problems.get(unique_id, []))
+                node, config, origins, (pre, post), self.relation_problems.get(unique_id, [])
+            )
         return rendered
 
     def stub(self, unique_id: str) -> RenderedNode:
         """A node known by its config and relation only (not rendered)."""
         self.prepare()
         config, origins, _pre, _post = self.resolved[unique_id]
-        return RenderedNode(self.project.nodes[unique_id], MappingProxyType(config),
-                            MappingProxyType(origins), self.relations.get(unique_id))
+        return RenderedNode(
+            self.project.nodes[unique_id],
+            MappingProxyType(config),
+            MappingProxyType(origins),
+            self.relations.get(unique_id),
+        )
 
     def render(self, only: Collection[str] | None = None) -> RenderedProject:
         """Render every node (or those of `only`; the others are stubs), the operations
         and the macro files."""
         self.prepare()
-        nodes = self.render_nodes(
-            uid for uid in self.project.nodes if only is None or uid in only)
+        nodes = self.render_nodes(uid for uid in self.project.nodes if only is None or uid in only)
         return self.project_of(nodes)
 
     def project_of(self, nodes: Mapping[str, RenderedNode]) -> RenderedProject:
@@ -975,8 +1095,9 @@ class Renderer:
         dbt_project = self.project.dbt_project
         holder = self._holder("hooks", "dbt_project.yml")
         for hook in (*dbt_project.on_run_start, *dbt_project.on_run_end):
-            session = _Session(self, holder, {}, hook=hook,
-                               relation_override=stubs.JinjaRelation(None, None, None))
+            session = _Session(
+                self, holder, {}, hook=hook, relation_override=stubs.JinjaRelation(None, None, None)
+            )
             sql = self._render_hook(session, hook)
             if sql:
                 yield RenderedSql(sql, hook.kind, hook.position)
@@ -986,10 +1107,16 @@ class Renderer:
 
     def _holder(self, name: str, path: str) -> Node:
         return Node(
-            unique_id=f"operation.{self.project.name}.{name}", resource_type="operation",
-            name=name, package=self.project.name, path=path,
-            fqn=(self.project.name, name), language="sql", raw_code="",
-            config=MappingProxyType({}), config_origins=MappingProxyType({}),
+            unique_id=f"operation.{self.project.name}.{name}",
+            resource_type="operation",
+            name=name,
+            package=self.project.name,
+            path=path,
+            fqn=(self.project.name, name),
+            language="sql",
+            raw_code="",
+            config=MappingProxyType({}),
+            config_origins=MappingProxyType({}),
         )
 
     def _render_operation(self, file: MacroFile, name: str) -> Iterator[RenderedSql]:
@@ -1003,8 +1130,9 @@ class Renderer:
         if macro is None or required is None:
             return
         holder = self._holder(name, file.path)
-        session = _Session(self, holder, {}, relation_override=stubs.JinjaRelation(
-            None, None, None))
+        session = _Session(
+            self, holder, {}, relation_override=stubs.JinjaRelation(None, None, None)
+        )
         previous = self.session
         self.session = session
         try:
@@ -1030,7 +1158,7 @@ class Renderer:
         for macro in ast.find_all(jinja2.nodes.Macro):
             if macro.name == f"{MACRO_PREFIX}{name}":
                 names = [arg.name for arg in macro.args]
-                return names[:len(names) - len(macro.defaults)]
+                return names[: len(names) - len(macro.defaults)]
         return None
 
 
@@ -1041,13 +1169,17 @@ def _literal_call(tag: str) -> list[jinja2.nodes.Call] | None:
     if match is None:
         return None
     inner = match.group(1)
-    skipped = inner[:len(inner) - len(inner.lstrip())].count("\n")
+    skipped = inner[: len(inner) - len(inner.lstrip())].count("\n")
     try:
         tree = pyast.parse(inner.strip(), mode="eval").body
     except SyntaxError:
         return None
-    if not (isinstance(tree, pyast.Call) and isinstance(tree.func, pyast.Name)
-            and tree.func.id == "config" and not tree.args):
+    if not (
+        isinstance(tree, pyast.Call)
+        and isinstance(tree.func, pyast.Name)
+        and tree.func.id == "config"
+        and not tree.args
+    ):
         return None
     keywords = []
     for keyword in tree.keywords:
@@ -1057,8 +1189,11 @@ def _literal_call(tag: str) -> list[jinja2.nodes.Call] | None:
             value = _literal(keyword.value)
         except ValueError:
             return None
-        keywords.append(jinja2.nodes.Keyword(keyword.arg, jinja2.nodes.Const(value),
-                                             lineno=keyword.lineno + skipped))
+        keywords.append(
+            jinja2.nodes.Keyword(
+                keyword.arg, jinja2.nodes.Const(value), lineno=keyword.lineno + skipped
+            )
+        )
     return [jinja2.nodes.Call(jinja2.nodes.Name("config", "load"), [], keywords, None, None)]
 
 
@@ -1070,8 +1205,11 @@ def _literal(node: pyast.expr) -> Any:
     if isinstance(node, (pyast.List, pyast.Tuple)):
         return [_literal(item) for item in node.elts]
     if isinstance(node, pyast.Dict) and None not in node.keys:
-        return {_literal(k): _literal(v) for k, v in zip(node.keys, node.values, strict=True)
-                if k is not None}
+        return {
+            _literal(k): _literal(v)
+            for k, v in zip(node.keys, node.values, strict=True)
+            if k is not None
+        }
     if isinstance(node, pyast.UnaryOp) and isinstance(node.op, pyast.USub):
         value = _literal(node.operand)
         if isinstance(value, (int, float)):
@@ -1099,7 +1237,8 @@ def _dedupe(items: list[RenderedSql]) -> tuple[RenderedSql, ...]:
     return tuple(seen.values())
 
 
-def render_project(project: Project, target: Target | None = None,
-                   cli_vars: Mapping[str, Any] | None = None) -> RenderedProject:
+def render_project(
+    project: Project, target: Target | None = None, cli_vars: Mapping[str, Any] | None = None
+) -> RenderedProject:
     """Render every node of `project` (see the module docstring)."""
     return Renderer(project, target, cli_vars).render()

@@ -43,8 +43,9 @@ class JinjaRelation:
 
     @property
     def path(self) -> SimpleNamespace:
-        return SimpleNamespace(database=self.database, schema=self.schema,
-                               identifier=self.identifier)
+        return SimpleNamespace(
+            database=self.database, schema=self.schema, identifier=self.identifier
+        )
 
     @property
     def is_table(self) -> bool:
@@ -58,17 +59,26 @@ class JinjaRelation:
     def is_cte(self) -> bool:
         return False
 
-    def include(self, database: bool = True, schema: bool = True,
-                identifier: bool = True) -> JinjaRelation:
-        return JinjaRelation(self.database if database else None,
-                             self.schema if schema else None,
-                             self.identifier if identifier else None, self.type)
+    def include(
+        self, database: bool = True, schema: bool = True, identifier: bool = True
+    ) -> JinjaRelation:
+        return JinjaRelation(
+            self.database if database else None,
+            self.schema if schema else None,
+            self.identifier if identifier else None,
+            self.type,
+        )
 
-    def incorporate(self, path: dict[str, Any] | None = None, type: str | None = None,
-                    **_: Any) -> JinjaRelation:
+    def incorporate(
+        self, path: dict[str, Any] | None = None, type: str | None = None, **_: Any
+    ) -> JinjaRelation:
         path = path or {}
-        return JinjaRelation(path.get("database", self.database), path.get("schema", self.schema),
-                             path.get("identifier", self.identifier), type or self.type)
+        return JinjaRelation(
+            path.get("database", self.database),
+            path.get("schema", self.schema),
+            path.get("identifier", self.identifier),
+            type or self.type,
+        )
 
     def quote(self, *_: Any, **__: Any) -> JinjaRelation:
         return self
@@ -77,9 +87,14 @@ class JinjaRelation:
         return self.include(identifier=False)
 
     @classmethod
-    def create(cls, database: str | None = None, schema: str | None = None,
-               identifier: str | None = None, type: str | None = None,
-               **_: Any) -> JinjaRelation:
+    def create(
+        cls,
+        database: str | None = None,
+        schema: str | None = None,
+        identifier: str | None = None,
+        type: str | None = None,
+        **_: Any,
+    ) -> JinjaRelation:
         return cls(database, schema, identifier, type)
 
 
@@ -170,12 +185,14 @@ class Adapter:
         self._record = record
         self.type = lambda: "spark"
 
-    def dispatch(self, macro_name: str, macro_namespace: str | None = None,
-                 packages: Any = None) -> Any:
+    def dispatch(
+        self, macro_name: str, macro_namespace: str | None = None, packages: Any = None
+    ) -> Any:
         return self._dispatch(macro_name, macro_namespace)
 
-    def execute(self, sql: str, auto_begin: bool = False, fetch: bool = False,
-                limit: Any = None) -> tuple[Any, EmptyTable]:
+    def execute(
+        self, sql: str, auto_begin: bool = False, fetch: bool = False, limit: Any = None
+    ) -> tuple[Any, EmptyTable]:
         self._record(str(sql), "adapter.execute")
         return SimpleNamespace(code="OK", rows_affected=0, _message="OK"), EmptyTable()
 
@@ -219,8 +236,9 @@ class Adapter:
         self._record(f"TRUNCATE TABLE {relation}", "adapter.truncate_relation")
 
     def rename_relation(self, from_relation: Any, to_relation: Any) -> None:
-        self._record(f"ALTER TABLE {from_relation} RENAME TO {to_relation}",
-                     "adapter.rename_relation")
+        self._record(
+            f"ALTER TABLE {from_relation} RENAME TO {to_relation}", "adapter.rename_relation"
+        )
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
@@ -262,7 +280,10 @@ MODULES = _modules()
 
 class _Column(SimpleNamespace):
     TYPE_LABELS: ClassVar[dict[str, str]] = {
-        "STRING": "string", "TIMESTAMP": "timestamp", "FLOAT": "double", "INTEGER": "int",
+        "STRING": "string",
+        "TIMESTAMP": "timestamp",
+        "FLOAT": "double",
+        "INTEGER": "int",
         "BOOLEAN": "boolean",
     }
 
@@ -280,8 +301,7 @@ class _Column(SimpleNamespace):
 
     @classmethod
     def create(cls, name: str, label_or_dtype: str) -> _Column:
-        return cls(name=name, dtype=label_or_dtype, data_type=label_or_dtype,
-                   quoted=f"`{name}`")
+        return cls(name=name, dtype=label_or_dtype, data_type=label_or_dtype, quoted=f"`{name}`")
 
 
 API = SimpleNamespace(Relation=JinjaRelation, Column=_Column)

@@ -40,7 +40,7 @@ def _bodies(file: MacroFile) -> list[MacroDef]:
     defs = []
     for index, (name, line) in enumerate(file.macros):
         end = starts[index + 1] - 1 if index + 1 < len(starts) else len(lines)
-        defs.append(MacroDef(file, name, line, "".join(lines[line - 1:end])))
+        defs.append(MacroDef(file, name, line, "".join(lines[line - 1 : end])))
     return defs
 
 
@@ -80,8 +80,10 @@ class MacroUsage:
 
     @functools.cached_property
     def _closure(self) -> dict[str, frozenset[str]]:
-        direct = {name: self.names_in("".join(d.body for d in defs), tags_only=False) - {name}
-                  for name, defs in self.defs.items()}
+        direct = {
+            name: self.names_in("".join(d.body for d in defs), tags_only=False) - {name}
+            for name, defs in self.defs.items()
+        }
         closure: dict[str, frozenset[str]] = {}
         for name in direct:
             seen = {name}
@@ -111,9 +113,12 @@ class MacroUsage:
         bare = name
         for prefix in ADAPTER_PREFIXES:
             if name.startswith(prefix):
-                bare = name[len(prefix):]
-        return (name in self.internal_names or bare in self.internal_names
-                or any(f"{p}{bare}" in self.internal_names for p in ADAPTER_PREFIXES))
+                bare = name[len(prefix) :]
+        return (
+            name in self.internal_names
+            or bare in self.internal_names
+            or any(f"{p}{bare}" in self.internal_names for p in ADAPTER_PREFIXES)
+        )
 
     @functools.cached_property
     def called(self) -> frozenset[str]:
@@ -121,20 +126,26 @@ class MacroUsage:
         itself (relation names, materializations, generic tests)."""
         project = self.project
         texts = [node.raw_code for node in project.nodes.values()]
-        texts.extend(h.sql for node in project.nodes.values()
-                     for h in (*node.pre_hooks, *node.post_hooks))
-        texts.extend(h.sql for h in (*project.dbt_project.on_run_start,
-                                     *project.dbt_project.on_run_end))
-        roots = {name for name in self.defs if name in DBT_CALLED or name.startswith("test_")
-                 or self.overrides_dbt(name)}
+        texts.extend(
+            h.sql for node in project.nodes.values() for h in (*node.pre_hooks, *node.post_hooks)
+        )
+        texts.extend(
+            h.sql for h in (*project.dbt_project.on_run_start, *project.dbt_project.on_run_end)
+        )
+        roots = {
+            name
+            for name in self.defs
+            if name in DBT_CALLED or name.startswith("test_") or self.overrides_dbt(name)
+        }
         reached = set(self.reachable(texts))
         for name in roots:
             reached.update(self._closure.get(name, {name}))
         return frozenset(reached)
 
 
-def operation_macros(project: Project,
-                     usage: MacroUsage | None = None) -> list[tuple[MacroFile, str, int]]:
+def operation_macros(
+    project: Project, usage: MacroUsage | None = None
+) -> list[tuple[MacroFile, str, int]]:
     """The root project's macros that only `dbt run-operation` can run."""
     usage = usage or MacroUsage(project)
     found = []

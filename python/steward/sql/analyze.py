@@ -202,8 +202,12 @@ def _identifier_clause(node: exp.Expression | None) -> tuple[bool, Relation | No
     if isinstance(node, exp.Schema) and isinstance(node.this, exp.Table):
         table = node.this
         name = table.this
-        if not (isinstance(name, exp.Identifier) and not name.quoted
-                and name.name.lower() == "identifier" and not table.args.get("db")):
+        if not (
+            isinstance(name, exp.Identifier)
+            and not name.quoted
+            and name.name.lower() == "identifier"
+            and not table.args.get("db")
+        ):
             return False, None
         args = list(node.expressions)
     elif isinstance(node, exp.Table) and isinstance(node.this, exp.Anonymous):
@@ -230,8 +234,14 @@ def _location(statement: exp.Expression) -> str | None:
     return None
 
 
-def _write(kind: str, node: exp.Expression | None, index: int, object_type: str = "TABLE",
-           temporary: bool = False, location: str | None = None) -> Write:
+def _write(
+    kind: str,
+    node: exp.Expression | None,
+    index: int,
+    object_type: str = "TABLE",
+    temporary: bool = False,
+    location: str | None = None,
+) -> Write:
     is_identifier, named = _identifier_clause(node)
     if is_identifier:
         if named is None:
@@ -242,8 +252,9 @@ def _write(kind: str, node: exp.Expression | None, index: int, object_type: str 
     if object_type in ("SCHEMA", "DATABASE") and table is not None:
         name = _ident(table.args.get("db")) or _ident(table.this) or ""
         catalog = _ident(table.args.get("catalog"))
-        target = Relation(name="", schema=name.lower(),
-                          catalog=catalog.lower() if catalog else None)
+        target = Relation(
+            name="", schema=name.lower(), catalog=catalog.lower() if catalog else None
+        )
     return Write(kind, target, object_type, index, temporary, location)
 
 
@@ -252,8 +263,9 @@ def _classify(statement: Any, text: str, index: int) -> Statement:
         return _classify_typed(statement, text, index)
     except _DynamicTarget:
         reason = "dynamic SQL: IDENTIFIER() on a variable or parameter"
-        return Statement(index, type(statement).__name__.upper(), text, (), (),
-                         Unknown(text, reason, index))
+        return Statement(
+            index, type(statement).__name__.upper(), text, (), (), Unknown(text, reason, index)
+        )
 
 
 def _classify_typed(statement: Any, text: str, index: int) -> Statement:
@@ -264,8 +276,11 @@ def _classify_typed(statement: Any, text: str, index: int) -> Statement:
         target = statement.this
         if isinstance(target, exp.Directory):
             path = _ident(target.this) or ""
-            writes.append(Write("INSERT OVERWRITE DIRECTORY",
-                                Relation(name=path, path=path), "DIRECTORY", index))
+            writes.append(
+                Write(
+                    "INSERT OVERWRITE DIRECTORY", Relation(name=path, path=path), "DIRECTORY", index
+                )
+            )
         else:
             kind = "INSERT OVERWRITE" if statement.args.get("overwrite") else "INSERT"
             table = _table(target)
@@ -288,8 +303,9 @@ def _classify_typed(statement: Any, text: str, index: int) -> Statement:
             isinstance(p, exp.TemporaryProperty)
             for p in (statement.args.get("properties") or exp.Properties()).expressions
         )
-        writes.append(_write(kind, statement.this, index, object_type, temporary,
-                             _location(statement)))
+        writes.append(
+            _write(kind, statement.this, index, object_type, temporary, _location(statement))
+        )
     elif isinstance(statement, (exp.Drop, exp.TruncateTable, exp.Analyze)):
         kind = {exp.Drop: "DROP", exp.TruncateTable: "TRUNCATE", exp.Analyze: "ANALYZE"}[
             type(statement)
@@ -298,20 +314,26 @@ def _classify_typed(statement: Any, text: str, index: int) -> Statement:
         targets = statement.args.get("tables") or statement.expressions or []
         for target in targets:
             skip.add(id(target))
-            writes.append(_write(kind, target, index, object_type,
-                                 bool(statement.args.get("temporary"))))
+            writes.append(
+                _write(kind, target, index, object_type, bool(statement.args.get("temporary")))
+            )
     elif isinstance(statement, exp.Alter):
         kind = "ALTER"
         object_type = str(statement.args.get("kind") or "TABLE").upper()
         skip.update(id(t) for t in statement.find_all(exp.Table))
-        writes.append(_write(kind, statement.this, index, object_type,
-                             location=_location(statement)))
+        writes.append(
+            _write(kind, statement.this, index, object_type, location=_location(statement))
+        )
         for action in statement.args.get("actions") or []:
             if isinstance(action, exp.AlterRename):
                 writes.append(_write("ALTER RENAME", action.this, index, object_type))
     elif isinstance(statement, (exp.Delete, exp.Update, exp.Copy, exp.Comment)):
-        kind = {exp.Delete: "DELETE", exp.Update: "UPDATE", exp.Copy: "COPY INTO",
-                exp.Comment: "COMMENT"}[type(statement)]
+        kind = {
+            exp.Delete: "DELETE",
+            exp.Update: "UPDATE",
+            exp.Copy: "COPY INTO",
+            exp.Comment: "COMMENT",
+        }[type(statement)]
         table = _table(statement.this)
         if table is not None:
             skip.add(id(table))
@@ -339,8 +361,9 @@ def _classify_typed(statement: Any, text: str, index: int) -> Statement:
     elif isinstance(statement, READ_ONLY):
         kind = "SELECT" if isinstance(statement, exp.Query) else kind
     else:
-        return Statement(index, kind, text, (), (),
-                         Unknown(text, f"unrecognised statement ({kind})", index))
+        return Statement(
+            index, kind, text, (), (), Unknown(text, f"unrecognised statement ({kind})", index)
+        )
     return Statement(index, kind, text, _reads(statement, skip), tuple(writes))
 
 
@@ -353,11 +376,14 @@ _TEXT_WRITES = (
     ("REORG", re.compile(r"^\s*REORG\s+TABLE\s+" + _NAME, re.I)),
     ("FSCK REPAIR", re.compile(r"^\s*FSCK\s+REPAIR\s+TABLE\s+" + _NAME, re.I)),
     ("CONVERT TO DELTA", re.compile(r"^\s*CONVERT\s+TO\s+DELTA\s+" + _NAME, re.I)),
-    ("INSERT OVERWRITE DIRECTORY",
-     re.compile(r"^\s*INSERT\s+OVERWRITE\s+(?:LOCAL\s+)?DIRECTORY\s+'([^']*)'", re.I)),
+    (
+        "INSERT OVERWRITE DIRECTORY",
+        re.compile(r"^\s*INSERT\s+OVERWRITE\s+(?:LOCAL\s+)?DIRECTORY\s+'([^']*)'", re.I),
+    ),
 )
 _ALTER_TABLE = re.compile(
-    r"^\s*ALTER\s+TABLE\s+" + _NAME + r"\s+(?![\s\S]*\b(?:RENAME|LOCATION)\b)", re.I)
+    r"^\s*ALTER\s+TABLE\s+" + _NAME + r"\s+(?![\s\S]*\b(?:RENAME|LOCATION)\b)", re.I
+)
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _HARMLESS_TEXT = re.compile(
     r"^\s*(SHOW|DESCRIBE|DESC|EXPLAIN|LIST|CACHE|UNCACHE|CLEAR\s+CACHE|REFRESH|SET|RESET)\b",
@@ -503,8 +529,14 @@ def _analyze_each(sql: str) -> StatementAnalysis:
             if statement.unknown is not None:
                 message = _parse_message(exc)
                 errors.append(message)
-                statement = Statement(index, statement.kind, text, (), (),
-                                      Unknown(text, f"does not parse: {message}", index))
+                statement = Statement(
+                    index,
+                    statement.kind,
+                    text,
+                    (),
+                    (),
+                    Unknown(text, f"does not parse: {message}", index),
+                )
             statements.append(statement)
             continue
         statements.append(_classify(parsed, text, index))
@@ -526,8 +558,10 @@ def parse_error_location(sql: str) -> tuple[int, int, str] | None:
     except ParseError as exc:
         if exc.errors:
             first = exc.errors[0]
-            return int(first.get("line") or 1), int(first.get("col") or 1), str(
-                first.get("highlight") or ""
+            return (
+                int(first.get("line") or 1),
+                int(first.get("col") or 1),
+                str(first.get("highlight") or ""),
             )
         return 1, 1, ""
     except TokenError:

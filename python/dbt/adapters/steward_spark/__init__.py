@@ -16,8 +16,12 @@ from dbt.adapters.steward_spark.connections import (
 from dbt.adapters.steward_spark.impl import StewardSparkAdapter
 from dbt.include import steward_spark
 
-__all__ = ["Plugin", "StewardSparkAdapter", "StewardSparkConnectionManager",
-           "StewardSparkCredentials"]
+__all__ = [
+    "Plugin",
+    "StewardSparkAdapter",
+    "StewardSparkConnectionManager",
+    "StewardSparkCredentials",
+]
 
 Plugin = AdapterPlugin(
     adapter=StewardSparkAdapter,  # type: ignore[arg-type]

@@ -72,9 +72,7 @@ class StewardSparkConnectionManager(SparkConnectionManager):
 
     def __init__(self, profile: Any, mp_context: Any) -> None:
         super().__init__(profile, mp_context)
-        self._states: weakref.WeakKeyDictionary[Any, _ConnectionState] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._states: weakref.WeakKeyDictionary[Any, _ConnectionState] = weakref.WeakKeyDictionary()
         self._states_lock = threading.Lock()
         self._policy: WritePolicy | None = None
 
@@ -91,7 +89,9 @@ class StewardSparkConnectionManager(SparkConnectionManager):
             try:
                 registry = read_registry(root)[0] if root is not None else None
                 self._policy = WritePolicy.for_team(
-                    credentials.team, str(credentials.schema), registry,
+                    credentials.team,
+                    str(credentials.schema),
+                    registry,
                     credentials.storage_prefix,
                 )
             except UserError as exc:
@@ -133,8 +133,9 @@ class StewardSparkConnectionManager(SparkConnectionManager):
         state.schema = verdict.current_schema
         return result
 
-    def _set_commit_metadata(self, connection: Connection, state: _ConnectionState,
-                             policy: WritePolicy) -> None:
+    def _set_commit_metadata(
+        self, connection: Connection, state: _ConnectionState, policy: WritePolicy
+    ) -> None:
         node = (get_node_info() or {}).get("unique_id") or connection.name or "unknown"
         metadata = CommitMetadata(
             team=policy.team or "",

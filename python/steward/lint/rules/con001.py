@@ -49,8 +49,11 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         ```
         then `steward contracts generate`, which makes it public in the generated yml.
     """
-    access = {uid: str(facts.rendered.config.get("access") or "protected")
-              for uid, facts in ctx.facts.items() if facts.node.resource_type == "model"}
+    access = {
+        uid: str(facts.rendered.config.get("access") or "protected")
+        for uid, facts in ctx.facts.items()
+        if facts.node.resource_type == "model"
+    }
     for problem in contract_problems(ctx.project, access):
         node = ctx.project.node_by_name(problem.model) if problem.model else None
         yield ctx.finding("CON001", "error", problem.position, problem.message, node)

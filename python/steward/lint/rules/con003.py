@@ -47,8 +47,14 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         return
     for violation in head_violations(ctx.project, lint_lineage(ctx)):
         node = ctx.project.node_by_name(violation.model)
-        yield ctx.finding("CON003", violation.severity, violation.position,
-                          violation.message, node, team=violation.team)
+        yield ctx.finding(
+            "CON003",
+            violation.severity,
+            violation.position,
+            violation.message,
+            node,
+            team=violation.team,
+        )
 
 
 RULE = check

@@ -22,8 +22,11 @@ def _position(ctx: LintContext, edge: Edge) -> Position | None:
     return preferred[0].position if preferred else edge.position or facts.node.position
 
 
-@rule("DEP001", "a cycle, between models or between teams (hard-coded references included)",
-      graph=True)
+@rule(
+    "DEP001",
+    "a cycle, between models or between teams (hard-coded references included)",
+    graph=True,
+)
 def check(ctx: LintContext) -> Iterator[Finding]:
     """What it does:
         Builds the dependency graph from `ref()`, `source()` and hard-coded relation names
@@ -52,8 +55,13 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if facts is None or position is None:
             continue
         what = "models" if cycle.kind == "model" else "teams"
-        yield ctx.finding("DEP001", "error", position,
-                          f"{what} form a cycle: {describe(graph, cycle)}", facts.node)
+        yield ctx.finding(
+            "DEP001",
+            "error",
+            position,
+            f"{what} form a cycle: {describe(graph, cycle)}",
+            facts.node,
+        )
 
 
 RULE = check

@@ -21,8 +21,9 @@ def _verdict(ctx: LintContext, facts: NodeFacts, read: Read) -> str | None:
         if layer != "bronze":
             return "sources are read only in bronze; read the team's bronze or silver model"
         if source_team is not None and source_team != team:
-            return (f"bronze reads only its own team's sources; this source belongs to "
-                    f"`{source_team}`")
+            return (
+                f"bronze reads only its own team's sources; this source belongs to `{source_team}`"
+            )
         return None
     target = ctx.facts.get(read.target)
     if target is None:
@@ -44,8 +45,10 @@ def _verdict(ctx: LintContext, facts: NodeFacts, read: Read) -> str | None:
         return "bronze reads only its own team's sources"
     if layer == "silver":
         if target_layer == "bronze" and target_team != team:
-            return (f"silver reads only its own team's bronze; `{target.node.name}` is "
-                    f"`{target_team}`'s (read their public silver instead)")
+            return (
+                f"silver reads only its own team's bronze; `{target.node.name}` is "
+                f"`{target_team}`'s (read their public silver instead)"
+            )
         return None
     if target_layer == "bronze":
         return "gold reads silver and gold, never bronze"
@@ -83,9 +86,13 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             reason = _verdict(ctx, facts, read)
             if reason:
                 how = read.ref.display if read.ref else f"`{read.relation.qualified}`"
-                yield ctx.finding("LAY001", "error", read.position,
-                                  f"`{facts.node.name}` ({facts.layer}) reads {how}: {reason}",
-                                  facts.node)
+                yield ctx.finding(
+                    "LAY001",
+                    "error",
+                    read.position,
+                    f"`{facts.node.name}` ({facts.layer}) reads {how}: {reason}",
+                    facts.node,
+                )
 
 
 RULE = check

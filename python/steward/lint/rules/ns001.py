@@ -9,8 +9,11 @@ from steward.lint.finding import Finding
 from steward.lint.rule import rule
 
 
-@rule("NS001", "name or folder does not follow <layer>_<team>__<entity> under "
-      "models/<layer>/<team>/", needs_registry=True)
+@rule(
+    "NS001",
+    "name or folder does not follow <layer>_<team>__<entity> under models/<layer>/<team>/",
+    needs_registry=True,
+)
 def check(ctx: LintContext) -> Iterator[Finding]:
     """What it does:
         Checks that every model is named `<layer>_<team>__<entity>` and lives in
@@ -39,23 +42,35 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         folders = node.folders
         if len(folders) < 2:
             yield ctx.finding(
-                "NS001", "error", node.position,
+                "NS001",
+                "error",
+                node.position,
                 f"model `{node.name}` is not under models/<layer>/<team>/; move it to the "
-                "folder of its layer and team", node)
+                "folder of its layer and team",
+                node,
+            )
             continue
         expected = f"{folders[0]}_{folders[1]}"
         parsed = parse_model_name(node.name)
         if parsed is None:
             yield ctx.finding(
-                "NS001", "error", node.position,
+                "NS001",
+                "error",
+                node.position,
                 f"model name `{node.name}` does not follow <layer>_<team>__<entity>; in "
-                f"models/{folders[0]}/{folders[1]}/ name it `{expected}__<entity>`", node)
+                f"models/{folders[0]}/{folders[1]}/ name it `{expected}__<entity>`",
+                node,
+            )
         elif f"{parsed.layer}_{parsed.team}" != expected:
             yield ctx.finding(
-                "NS001", "error", node.position,
+                "NS001",
+                "error",
+                node.position,
                 f"model `{node.name}` lives in models/{folders[0]}/{folders[1]}/: name and "
                 f"folder disagree; name it `{expected}__{parsed.entity}` or move it to "
-                f"models/{parsed.layer}/{parsed.team}/", node)
+                f"models/{parsed.layer}/{parsed.team}/",
+                node,
+            )
 
 
 RULE = check

@@ -40,16 +40,30 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         team = ctx.team(facts.team)
         if facts.layer not in ctx.layers:
             known = ", ".join(sorted(ctx.layers))
-            yield ctx.finding("NS002", "error", node.position,
-                              f"unknown layer `{facts.layer}` (known layers: {known})", node)
+            yield ctx.finding(
+                "NS002",
+                "error",
+                node.position,
+                f"unknown layer `{facts.layer}` (known layers: {known})",
+                node,
+            )
         elif team is None:
-            yield ctx.finding("NS002", "error", node.position,
-                              f"unknown team `{facts.team}`: not in platform/teams.yml", node)
+            yield ctx.finding(
+                "NS002",
+                "error",
+                node.position,
+                f"unknown team `{facts.team}`: not in platform/teams.yml",
+                node,
+            )
         elif facts.layer not in team.layers:
             yield ctx.finding(
-                "NS002", "error", node.position,
+                "NS002",
+                "error",
+                node.position,
                 f"team `{team.id}` does not own layer `{facts.layer}` (its layers: "
-                f"{', '.join(team.layers) or 'none'}); see platform/teams.yml", node)
+                f"{', '.join(team.layers) or 'none'}); see platform/teams.yml",
+                node,
+            )
 
 
 RULE = check

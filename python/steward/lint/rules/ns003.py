@@ -13,8 +13,7 @@ from steward.project.model import Position
 
 KEYS = ("schema", "alias", "database", "target_schema", "target_database")
 NAMESPACE_MACROS = ("generate_schema_name", "generate_alias_name", "generate_database_name")
-_MACRO_DEFINITION = re.compile(
-    r"\{%-?\s*macro\s+(" + "|".join(NAMESPACE_MACROS) + r")\s*\(")
+_MACRO_DEFINITION = re.compile(r"\{%-?\s*macro\s+(" + "|".join(NAMESPACE_MACROS) + r")\s*\(")
 
 
 @rule("NS003", "schema, alias or database set by hand", needs_registry=True)
@@ -54,13 +53,20 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 continue
             origin = facts.rendered.config_origins.get(key, node.position)
             position = with_column(origin, ctx.project.text(origin.path), key)
-            where = "dbt_project.yml" if origin.path == "dbt_project.yml" else (
-                "its yml" if origin.path != node.path else "config()")
+            where = (
+                "dbt_project.yml"
+                if origin.path == "dbt_project.yml"
+                else ("its yml" if origin.path != node.path else "config()")
+            )
             yield ctx.finding(
-                "NS003", "error", Position(position.path, position.line, position.column),
+                "NS003",
+                "error",
+                Position(position.path, position.line, position.column),
                 f"`{key}: {config.get(key)}` is set by hand for {node.resource_type} "
                 f"`{node.name}` (in {where}); remove it: the namespace macros derive schema, "
-                "alias and database from the path", node)
+                "alias and database from the path",
+                node,
+            )
 
 
 def _overrides(ctx: LintContext) -> Iterator[Finding]:
@@ -71,20 +77,27 @@ def _overrides(ctx: LintContext) -> Iterator[Finding]:
             line = node.raw_code.count("\n", 0, match.start()) + 1 + node.code_line - 1
             column = match.start() - (node.raw_code.rfind("\n", 0, match.start()) + 1) + 1
             yield ctx.finding(
-                "NS003", "error", Position(node.path, line, column),
+                "NS003",
+                "error",
+                Position(node.path, line, column),
                 f"{node.resource_type} `{node.name}` defines its own `{match.group(1)}`: a "
                 "model-local namespace macro aims its statements outside the namespace the "
-                "platform's macros derive; remove it", node)
+                "platform's macros derive; remove it",
+                node,
+            )
     for macro_file in ctx.project.macro_files:
         if macro_file.internal or macro_file.package == ctx.project.name:
             continue
         for name, line in macro_file.macros:
             if name in NAMESPACE_MACROS:
                 yield ctx.finding(
-                    "NS003", "error", Position(macro_file.path, line),
+                    "NS003",
+                    "error",
+                    Position(macro_file.path, line),
                     f"package `{macro_file.package}` defines `{name}`: its nodes would "
                     "escape the namespace convention; remove it (only the project's own "
-                    "macros derive namespaces)")
+                    "macros derive namespaces)",
+                )
 
 
 RULE = check

@@ -10,8 +10,11 @@ from steward.lint.locate import with_column
 from steward.lint.rule import rule
 
 
-@rule("OWN001", "owner missing, or yml owner disagrees with the path and the registry",
-      needs_registry=True)
+@rule(
+    "OWN001",
+    "owner missing, or yml owner disagrees with the path and the registry",
+    needs_registry=True,
+)
 def check(ctx: LintContext) -> Iterator[Finding]:
     """What it does:
         The folder of a model names its owning team. Checks that every model has an owner
@@ -54,30 +57,45 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             if not owner and not group:
                 position = node.properties.position if node.properties else node.position
                 yield ctx.finding(
-                    "OWN001", "error", position,
+                    "OWN001",
+                    "error",
+                    position,
                     f"model `{node.name}` has no owner: its folder names no team of "
                     "platform/teams.yml and it sets no `meta.owner`; move it to "
-                    "models/<layer>/<team>/", node)
+                    "models/<layer>/<team>/",
+                    node,
+                )
             continue
         if owner:
             origin = origins.get("meta", node.position)
             position = with_column(origin, ctx.project.text(origin.path), "owner")
             if ctx.team(str(owner)) is None:
                 yield ctx.finding(
-                    "OWN001", "error", position,
+                    "OWN001",
+                    "error",
+                    position,
                     f"owner `{owner}` of model `{node.name}` is not a team in "
-                    f"platform/teams.yml; the folder says `{path_team}`", node)
+                    f"platform/teams.yml; the folder says `{path_team}`",
+                    node,
+                )
             elif str(owner) != path_team:
                 yield ctx.finding(
-                    "OWN001", "error", position,
+                    "OWN001",
+                    "error",
+                    position,
                     f"owner `{owner}` of model `{node.name}` disagrees with its folder "
-                    f"models/{facts.layer}/{path_team}/; the owner is `{path_team}`", node)
+                    f"models/{facts.layer}/{path_team}/; the owner is `{path_team}`",
+                    node,
+                )
         if group and str(group) != path_team:
             origin = origins.get("group", node.position)
             yield ctx.finding(
-                "OWN001", "error", with_column(origin, ctx.project.text(origin.path), "group"),
-                f"group `{group}` of model `{node.name}` is not its team's group "
-                f"`{path_team}`", node)
+                "OWN001",
+                "error",
+                with_column(origin, ctx.project.text(origin.path), "group"),
+                f"group `{group}` of model `{node.name}` is not its team's group `{path_team}`",
+                node,
+            )
 
 
 RULE = check

@@ -41,12 +41,16 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     if line is None:
         return
     if committed is None:
-        message = (f"{CODEOWNERS_PATH} is missing: without it no team is asked to review "
-                   "changes to its folders; run `steward codeowners` and commit the file")
+        message = (
+            f"{CODEOWNERS_PATH} is missing: without it no team is asked to review "
+            "changes to its folders; run `steward codeowners` and commit the file"
+        )
     else:
-        message = (f"{CODEOWNERS_PATH} does not match platform/teams.yml from line {line} "
-                   "(edited by hand, or the registry changed); run `steward codeowners` and "
-                   "commit the file")
+        message = (
+            f"{CODEOWNERS_PATH} does not match platform/teams.yml from line {line} "
+            "(edited by hand, or the registry changed); run `steward codeowners` and "
+            "commit the file"
+        )
     yield ctx.finding("OWN002", "error", Position(CODEOWNERS_PATH, line, 1), message)
 
 

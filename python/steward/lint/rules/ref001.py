@@ -42,30 +42,50 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 continue
             message = _message(ctx, read)
             where = "" if read.origin.kind == "model" else f" (in a {read.origin.kind})"
-            yield ctx.finding("REF001", "error", read.position,
-                              f"{node.resource_type} `{node.name}`{where} {message}", node)
+            yield ctx.finding(
+                "REF001",
+                "error",
+                read.position,
+                f"{node.resource_type} `{node.name}`{where} {message}",
+                node,
+            )
     for read in ctx.operation_reads:
         path = read.origin.position.path
-        subject = (f"operation in `{path}`" if read.origin.kind == "operation"
-                   else f"{read.origin.kind} hook")
-        yield ctx.finding("REF001", "error", read.position,
-                          f"{subject} {_message(ctx, read)}", None, ctx.operation_team(path))
+        subject = (
+            f"operation in `{path}`"
+            if read.origin.kind == "operation"
+            else f"{read.origin.kind} hook"
+        )
+        yield ctx.finding(
+            "REF001",
+            "error",
+            read.position,
+            f"{subject} {_message(ctx, read)}",
+            None,
+            ctx.operation_team(path),
+        )
 
 
 def _message(ctx: LintContext, read: Read) -> str:
     relation = read.relation
     if relation.path is not None:
-        return (f"reads the path `{relation.schema}.`{relation.path}`` directly; "
-                "declare it as a source and use source()")
+        return (
+            f"reads the path `{relation.schema}.`{relation.path}`` directly; "
+            "declare it as a source and use source()"
+        )
     if read.target is not None and read.target.startswith("source."):
         source = ctx.project.sources[read.target]
-        return (f"names `{relation.qualified}` directly; use "
-                f"{{{{ source('{source.source_name}', '{source.name}') }}}}")
+        return (
+            f"names `{relation.qualified}` directly; use "
+            f"{{{{ source('{source.source_name}', '{source.name}') }}}}"
+        )
     if read.target is not None:
         target = ctx.facts[read.target].node
         return f"names `{relation.qualified}` directly; use {{{{ ref('{target.name}') }}}}"
-    return (f"names relation `{relation.qualified}` directly; use ref() for a model or "
-            "source() for a declared source")
+    return (
+        f"names relation `{relation.qualified}` directly; use ref() for a model or "
+        "source() for a declared source"
+    )
 
 
 RULE = check

@@ -9,8 +9,12 @@ from steward.lint.finding import Finding
 from steward.lint.rule import rule
 
 
-@rule("REF002", "a reference to another team's model that is not public",
-      needs_registry=True, graph=True)
+@rule(
+    "REF002",
+    "a reference to another team's model that is not public",
+    needs_registry=True,
+    graph=True,
+)
 def check(ctx: LintContext) -> Iterator[Finding]:
     """What it does:
         Finds reads (by `ref()` or by name) of another team's model whose `access` is not
@@ -48,10 +52,14 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 continue
             how = read.ref.display if read.ref else f"`{read.relation.qualified}`"
             yield ctx.finding(
-                "REF002", "error", read.position,
+                "REF002",
+                "error",
+                read.position,
                 f"`{node.name}` reads {how}, a model of team `{target.team}` with access "
                 f"`{access}`; only public models may be read across teams (ask "
-                f"`{target.team}` to publish it)", node)
+                f"`{target.team}` to publish it)",
+                node,
+            )
 
 
 RULE = check

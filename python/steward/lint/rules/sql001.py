@@ -43,9 +43,13 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             if problem.macro:
                 needle = problem.macro.split(" ")[0]
                 position = with_column(position, ctx.project.text(position.path), needle)
-            yield ctx.finding("SQL001", "error", position,
-                              f"{node.resource_type} `{node.name}` does not render: "
-                              f"{problem.message}", node)
+            yield ctx.finding(
+                "SQL001",
+                "error",
+                position,
+                f"{node.resource_type} `{node.name}` does not render: {problem.message}",
+                node,
+            )
         for sql, analysis in facts.body:
             if not analysis.parse_errors and not analysis.unknown:
                 continue
@@ -54,31 +58,48 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             if located is not None:
                 line, _column, token = located
                 found = find_text(node.raw_code, token, line) if token.strip() else None
-                position = Position(node.path, *found) if found else Position(
-                    node.path, min(line, node.raw_code.count("\n") + 1))
-            reason = analysis.parse_errors[0] if analysis.parse_errors else (
-                analysis.unknown[0].reason)
+                position = (
+                    Position(node.path, *found)
+                    if found
+                    else Position(node.path, min(line, node.raw_code.count("\n") + 1))
+                )
+            reason = (
+                analysis.parse_errors[0] if analysis.parse_errors else (analysis.unknown[0].reason)
+            )
             branch = " (is_incremental() branch)" if sql.incremental else ""
-            yield ctx.finding("SQL001", "error", position,
-                              f"{node.resource_type} `{node.name}` does not parse as Spark "
-                              f"SQL{branch}: {reason}", node)
+            yield ctx.finding(
+                "SQL001",
+                "error",
+                position,
+                f"{node.resource_type} `{node.name}` does not parse as Spark SQL{branch}: {reason}",
+                node,
+            )
         for site in facts.writes:
             if site.unknown is not None and site.unknown.reason.startswith("does not parse"):
-                yield ctx.finding("SQL001", "error", site.position,
-                                  f"{site.origin.kind} of `{node.name}` {site.unknown.reason}",
-                                  node)
+                yield ctx.finding(
+                    "SQL001",
+                    "error",
+                    site.position,
+                    f"{site.origin.kind} of `{node.name}` {site.unknown.reason}",
+                    node,
+                )
     for problem in ctx.rendered.problems:
-        what = ("operation does not render" if problem.macro is not None
-                else "macro file does not compile")
+        what = (
+            "operation does not render"
+            if problem.macro is not None
+            else "macro file does not compile"
+        )
         position = problem.position
         if problem.macro:
-            position = with_column(position, ctx.project.text(position.path),
-                                   problem.macro.split(" ")[0])
+            position = with_column(
+                position, ctx.project.text(position.path), problem.macro.split(" ")[0]
+            )
         yield ctx.finding("SQL001", "error", position, f"{what}: {problem.message}")
     for site in ctx.operations:
         if site.unknown is not None and site.unknown.reason.startswith("does not parse"):
-            yield ctx.finding("SQL001", "error", site.position,
-                              f"{site.origin.kind} hook {site.unknown.reason}")
+            yield ctx.finding(
+                "SQL001", "error", site.position, f"{site.origin.kind} hook {site.unknown.reason}"
+            )
 
 
 RULE = check

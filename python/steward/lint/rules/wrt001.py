@@ -17,8 +17,9 @@ from steward.sql.analyze import analyze
 _NAMESPACE_KINDS = ("SCHEMA", "DATABASE")
 
 
-def _reason(ctx: LintContext, site: WriteSite, team: str | None,
-            own_relation: str | None) -> str | None:
+def _reason(
+    ctx: LintContext, site: WriteSite, team: str | None, own_relation: str | None
+) -> str | None:
     if site.unknown is not None:
         if site.unknown.reason.startswith("does not parse"):
             return None  # SQL001 reports it
@@ -32,8 +33,7 @@ def _reason(ctx: LintContext, site: WriteSite, team: str | None,
     if target is None:
         return f"runs {what} on a target it cannot name"
     if target.path is not None:
-        return (f"runs {what} on the path `{target.path}`: writes by path bypass every "
-                "namespace")
+        return f"runs {what} on the path `{target.path}`: writes by path bypass every namespace"
     if own_relation is not None and target.qualified == own_relation:
         return None
     if write.object_type in _NAMESPACE_KINDS or write.kind == "USE":
@@ -41,20 +41,27 @@ def _reason(ctx: LintContext, site: WriteSite, team: str | None,
     else:
         namespace = target.namespace
         if namespace is None:
-            return (f"runs {what} on `{target.name}` without a schema: the namespace it lands "
-                    "in depends on the session")
+            return (
+                f"runs {what} on `{target.name}` without a schema: the namespace it lands "
+                "in depends on the session"
+            )
     if namespace in ctx.owned_namespaces(team):
         return None
     owner = ctx.namespace_owner(namespace)
     if owner is not None:
-        return (f"runs {what} on `{target.qualified}` in namespace `{namespace}` of team "
-                f"`{owner}`")
+        return f"runs {what} on `{target.qualified}` in namespace `{namespace}` of team `{owner}`"
     who = f"team `{team}`" if team else "this node's team (unknown)"
     return f"runs {what} on `{target.qualified}` in namespace `{namespace}`, not owned by {who}"
 
 
-def _sites(ctx: LintContext, sites: Iterable[WriteSite], node: Node | None, team: str | None,
-           own: str | None, subject: str) -> Iterator[Finding]:
+def _sites(
+    ctx: LintContext,
+    sites: Iterable[WriteSite],
+    node: Node | None,
+    team: str | None,
+    own: str | None,
+    subject: str,
+) -> Iterator[Finding]:
     seen: set[tuple[object, ...]] = set()
     for site in sites:
         reason = _reason(ctx, site, team, own)
@@ -65,13 +72,17 @@ def _sites(ctx: LintContext, sites: Iterable[WriteSite], node: Node | None, team
             continue
         seen.add(key)
         via = site.origin.kind
-        yield ctx.finding("WRT001", "error", site.position,
-                          f"{subject} ({via}) {reason}; a model writes only its own relation",
-                          node, team)
+        yield ctx.finding(
+            "WRT001",
+            "error",
+            site.position,
+            f"{subject} ({via}) {reason}; a model writes only its own relation",
+            node,
+            team,
+        )
 
 
-@rule("WRT001", "a write into a namespace the team does not own, by any route",
-      needs_registry=True)
+@rule("WRT001", "a write into a namespace the team does not own, by any route", needs_registry=True)
 def check(ctx: LintContext) -> Iterator[Finding]:
     """What it does:
         Collects every write a build would run, by any route: DML or DDL in model SQL,
@@ -115,17 +126,24 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 key = next((k for k in keys if k in origins), None)
                 position = origins[key] if key else node.position
                 holder = f"team `{owner}`" if owner else "no team"
-                built = ("would store its failures in" if node.resource_type == "test"
-                         else "would be built as")
+                built = (
+                    "would store its failures in"
+                    if node.resource_type == "test"
+                    else "would be built as"
+                )
                 yield ctx.finding(
-                    "WRT001", "error", position,
+                    "WRT001",
+                    "error",
+                    position,
                     f"{subject} {built} `{relation.render()}`, in namespace "
-                    f"`{namespace}` owned by {holder}, not by `{facts.team}`", node)
+                    f"`{namespace}` owned by {holder}, not by `{facts.team}`",
+                    node,
+                )
         yield from _sites(ctx, facts.writes, node, facts.team, own, subject)
-        yield from _config_writes(ctx, facts.rendered.config, facts.rendered.config_origins,
-                                  node, subject)
-        yield from _settings(ctx, (*facts.rendered.sql, *facts.rendered.statements), node,
-                             subject)
+        yield from _config_writes(
+            ctx, facts.rendered.config, facts.rendered.config_origins, node, subject
+        )
+        yield from _settings(ctx, (*facts.rendered.sql, *facts.rendered.statements), node, subject)
     yield from _settings(ctx, ctx.rendered.operations, None, "the project")
     for site in ctx.operations:
         path = site.origin.position.path
@@ -143,9 +161,13 @@ _LOCATION_KEYS = ("location_root", "location")
 _PROJECT_HOOKS = ("on-run-start", "on-run-end")
 
 
-def _config_writes(ctx: LintContext, config: Mapping[str, Any],
-                   origins: Mapping[str, Position], node: Node, subject: str
-                   ) -> Iterator[Finding]:
+def _config_writes(
+    ctx: LintContext,
+    config: Mapping[str, Any],
+    origins: Mapping[str, Position],
+    node: Node,
+    subject: str,
+) -> Iterator[Finding]:
     """Writes hidden in configuration: an explicit location (a write by path), and SQL
     smuggled into the merge through `incremental_predicates`."""
     options = config.get("options")
@@ -156,10 +178,13 @@ def _config_writes(ctx: LintContext, config: Mapping[str, Any],
         if value in (None, ""):
             continue
         yield ctx.finding(
-            "WRT001", "error", _key_position(ctx, origins, key, node),
+            "WRT001",
+            "error",
+            _key_position(ctx, origins, key, node),
             f"{subject} sets `{key}` to `{value}`: its files would go there, not to its "
             "namespace's folder, and a write by path bypasses every namespace; remove it",
-            node)
+            node,
+        )
     predicates = config.get("incremental_predicates")
     if isinstance(predicates, str):
         predicates = [predicates]
@@ -168,29 +193,38 @@ def _config_writes(ctx: LintContext, config: Mapping[str, Any],
         if len(analysis.statements) == 1 and analysis.is_read_only:
             continue
         yield ctx.finding(
-            "WRT001", "error", _key_position(ctx, origins, "incremental_predicates", node),
+            "WRT001",
+            "error",
+            _key_position(ctx, origins, "incremental_predicates", node),
             f"{subject}: incremental predicate `{' '.join(str(predicate).split())[:60]}` is "
             "not one condition (it adds a statement or a write to the merge); a predicate "
-            "may only filter", node)
+            "may only filter",
+            node,
+        )
 
 
-def _settings(ctx: LintContext, sqls: Iterable[RenderedSql], node: Node | None,
-              subject: str) -> Iterator[Finding]:
+def _settings(
+    ctx: LintContext, sqls: Iterable[RenderedSql], node: Node | None, subject: str
+) -> Iterator[Finding]:
     """A SET of a key the run-time guard refuses (steward.guard.policy.ALLOWED_SETTINGS)."""
     for sql in sqls:
         for key in analyze(sql.sql).settings:
             if key in ALLOWED_SETTINGS:
                 continue
-            why = ("steward sets the commit metadata itself; a statement may not forge it"
-                   if key == COMMIT_METADATA_KEY else
-                   "it is not on steward's allow-list of settings, and could switch a "
-                   "protection off")
-            yield ctx.finding("WRT001", "error", sql.position,
-                              f"{subject} ({sql.kind}) sets `{key}`: {why}", node)
+            why = (
+                "steward sets the commit metadata itself; a statement may not forge it"
+                if key == COMMIT_METADATA_KEY
+                else "it is not on steward's allow-list of settings, and could switch a "
+                "protection off"
+            )
+            yield ctx.finding(
+                "WRT001", "error", sql.position, f"{subject} ({sql.kind}) sets `{key}`: {why}", node
+            )
 
 
-def _key_position(ctx: LintContext, origins: Mapping[str, Position], key: str,
-                  node: Node) -> Position:
+def _key_position(
+    ctx: LintContext, origins: Mapping[str, Position], key: str, node: Node
+) -> Position:
     origin = origins.get(key, node.position)
     text = ctx.project.text(origin.path)
     found = find_text(text, key, origin.line) if text is not None else None

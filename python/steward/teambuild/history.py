@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from steward.build.context import RunContext
+from steward.teambuild.context import RunContext
 
 
 @dataclass(frozen=True)

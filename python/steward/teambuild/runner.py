@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from steward.build import history
-from steward.build.context import RunContext, environment
-from steward.build.order import build_order, team_graph
-from steward.build.upstream import UpstreamProblem, check_upstream, describe
 from steward.errors import UserError
 from steward.lakehouse.java import check_java
+from steward.teambuild import history
+from steward.teambuild.context import RunContext, environment
+from steward.teambuild.order import build_order, team_graph
+from steward.teambuild.upstream import UpstreamProblem, check_upstream, describe
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def build_team(
     """`dbt build` of exactly the team's models (its dbt group) and their tests.
 
     With a manifest, the upstream products of other teams are checked first (see
-    steward.build.upstream): models that depend on an unhealthy one are excluded.
+    steward.teambuild.upstream): models that depend on an unhealthy one are excluded.
     """
     team_context = RunContext(
         project_dir=context.project_dir,

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from steward.build.history import NodeState
-from steward.build.order import node_team
+from steward.teambuild.history import NodeState
+from steward.teambuild.order import node_team
 
 DEFAULT_MAX_AGE = timedelta(hours=26)  # a daily producer, with two hours of slack
 _PASSING_TESTS = {"pass", "warn"}
