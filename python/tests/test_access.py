@@ -1,4 +1,5 @@
-"""Grants and review routing from the registry: pure functions over the project."""
+"""Grants and review routing from the registry: pure functions over the project
+(fixtures/gridlite; the demo's committed CODEOWNERS is checked in test_demo_platform.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from steward.access import CODEOWNERS_PATH, codeowners, grants, render_grants, s
 from steward.cli.main import main
 from steward.project import load_project
 
-PROJECT = load_project(Path(__file__).resolve().parents[2])
+GRIDLITE = Path(__file__).parent / "fixtures" / "gridlite"
+PROJECT = load_project(GRIDLITE)
 TEAMS = sorted(PROJECT.registry.team_ids)  # type: ignore[union-attr]
 
 
@@ -20,8 +22,8 @@ def test_owners_write_only_their_namespaces() -> None:
         assert team == grant.principal, grant
         assert layer in ("bronze", "silver", "gold", "ops", "landing")
     assert {g.securable for g in writes if g.principal == "commercial_analytics"} == {
-        "gridunion.gold_commercial_analytics",
-        "gridunion.landing_commercial_analytics",
+        "gridlite.gold_commercial_analytics",
+        "gridlite.landing_commercial_analytics",
     }
 
 
@@ -31,31 +33,31 @@ def test_every_team_reads_every_public_product_and_nothing_private() -> None:
     }
     for team in TEAMS:
         if team != "platform":
-            assert ("gridunion.silver_platform.readings", team) in selects
-        assert ("gridunion.silver_platform.de_readings", team) not in selects  # private
-    assert ("gridunion.silver_platform.readings", "platform") not in selects  # owner: schema
+            assert ("gridlite.silver_platform.readings", team) in selects
+        assert ("gridlite.bronze_platform.readings", team) not in selects  # private
+    assert ("gridlite.silver_platform.readings", "platform") not in selects  # owner: schema
 
 
 def test_every_team_uses_the_catalog_of_its_environment() -> None:
     catalogs = {
         (g.securable, g.principal) for g in grants(PROJECT, "dev") if g.securable_type == "CATALOG"
     }
-    assert catalogs == {("gridunion_dev", team) for team in TEAMS}
+    assert catalogs == {("gridlite_dev", team) for team in TEAMS}
     text = render_grants(PROJECT, "dev")
     assert (
         "GRANT USE SCHEMA, CREATE TABLE, MODIFY, SELECT ON SCHEMA "
-        "gridunion_dev.dev_silver_electra TO `electra`;" in text
+        "gridlite_dev.dev_silver_electra TO `electra`;" in text
     )
-    assert "GRANT SELECT ON TABLE gridunion_dev.dev_silver_electra.readings TO `platform`;" in text
+    assert "GRANT SELECT ON TABLE gridlite_dev.dev_silver_platform.readings TO `electra`;" in text
 
 
 def test_codeowners_routes_each_teams_folders_to_the_team() -> None:
     text = codeowners(PROJECT)
     lines = dict(line.split() for line in text.splitlines() if line and not line.startswith("#"))
-    assert lines["*"] == "@gridunion/platform"
-    assert lines["/models/gold/commercial_analytics/"] == "@gridunion/commercial-analytics"
-    assert lines["/contracts/electra/"] == "@gridunion/electra"
-    assert lines["/platform/config/teams/dutchgrid.yml"] == "@gridunion/dutchgrid"
+    assert lines["*"] == "@gridlite/platform"
+    assert lines["/models/gold/commercial_analytics/"] == "@gridlite/commercial-analytics"
+    assert lines["/contracts/electra/"] == "@gridlite/electra"
+    assert lines["/platform/config/teams/electra.yml"] == "@gridlite/electra"
     assert "/models/silver/commercial_analytics/" not in lines  # not a layer it owns
 
 
@@ -75,7 +77,7 @@ def test_codeowners_command_writes_then_checks(tmp_path: Path) -> None:
     import shutil
 
     project = tmp_path / "p"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "gridlite", project)
+    shutil.copytree(GRIDLITE, project)
     (project / CODEOWNERS_PATH).unlink()
     assert main(["codeowners", str(project), "--check"]) == 1
     assert main(["codeowners", str(project)]) == 0

@@ -3,10 +3,13 @@ test_redteam_spark.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from steward.audit import Commit, governed_schemas, judge
 from steward.guard import CommitMetadata
 from steward.project.registry import read_registry
-from tests.conftest import PROJECT_DIR
+
+GRIDLITE = Path(__file__).parent / "fixtures" / "gridlite"
 
 OWNERS = {"silver_platform": "platform", "gold_commercial_analytics": "commercial_analytics"}
 
@@ -54,11 +57,11 @@ def test_a_commit_without_metadata_or_by_another_team_is_a_finding() -> None:
 
 
 def test_governed_schemas_follow_the_registry_and_the_environment() -> None:
-    registry = read_registry(PROJECT_DIR)[0]
+    registry = read_registry(GRIDLITE)[0]
     assert registry is not None
     schemas = governed_schemas(registry, "dev")
     assert schemas["dev_silver_platform"] == "platform"
-    assert schemas["dev_gold_ml_forecasting"] == "ml_forecasting"
+    assert schemas["dev_gold_commercial_analytics"] == "commercial_analytics"
     assert "dev_landing_platform" not in schemas  # views over files, not tables
     assert "silver_platform" in governed_schemas(registry, "prod")
 

@@ -3,53 +3,51 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from steward.cli.main import main
 from steward.errors import UserError
 from steward.teambuild.context import RunContext
-from steward.teambuild.order import build_order, team_graph
+from steward.teambuild.order import BuildPlan
 
 from .conftest import PROJECT_DIR
 
 
-def model(name: str, group: str, parents: list[str]) -> dict[str, Any]:
-    return {
-        "unique_id": f"model.p.{name}",
-        "resource_type": "model",
-        "group": group,
-        "fqn": ["p", "silver", group, name],
-        "depends_on": {"nodes": [f"model.p.{p}" for p in parents]},
-    }
+def project(tmp_path: Path, *models: tuple[str, str, list[str]]) -> Path:
+    """A dbt project whose model `name` lives in `models/silver/<team>/` and refs `parents`."""
+    (tmp_path / "dbt_project.yml").write_text("name: p\nversion: '1'\nprofile: p\n")
+    for name, team, parents in models:
+        folder = tmp_path / "models" / "silver" / team
+        folder.mkdir(parents=True, exist_ok=True)
+        refs = " union all ".join(f"select * from {{{{ ref('{p}') }}}}" for p in parents)
+        (folder / f"{name}.sql").write_text(refs or "select 1 as x")
+    return tmp_path
 
 
-def manifest(*models: dict[str, Any]) -> dict[str, Any]:
-    return {"nodes": {m["unique_id"]: m for m in models}}
-
-
-def test_producers_come_before_consumers() -> None:
-    graph = team_graph(
-        manifest(
-            model("a", "platform", []),
-            model("b", "electra", []),
-            model("c", "analytics", ["a", "b"]),
-            model("d", "ml", ["c"]),
+def test_producers_come_before_consumers(tmp_path: Path) -> None:
+    plan = BuildPlan.load(
+        project(
+            tmp_path,
+            ("a", "platform", []),
+            ("b", "electra", []),
+            ("c", "analytics", ["a", "b"]),
+            ("d", "ml", ["c"]),
         )
     )
-    assert build_order(graph) == ["electra", "platform", "analytics", "ml"]
-    assert graph["platform"]["analytics"]["models"] == [("model.p.a", "model.p.c")]
+    assert plan.order() == ["electra", "platform", "analytics", "ml"]
+    edges = plan.graph.team_graph["platform"]["analytics"]["edges"]
+    assert [(e.upstream, e.downstream) for e in edges] == [("model.p.a", "model.p.c")]
 
 
-def test_a_team_cycle_is_an_error_with_its_path() -> None:
-    graph = team_graph(
-        manifest(model("a", "x", ["c"]), model("b", "y", ["a"]), model("c", "z", ["b"]))
+def test_a_team_cycle_is_an_error_with_its_path(tmp_path: Path) -> None:
+    plan = BuildPlan.load(
+        project(tmp_path, ("a", "x", ["c"]), ("b", "y", ["a"]), ("c", "z", ["b"]))
     )
     with pytest.raises(
-        UserError, match=r"cycle: (x -> y -> z -> x|y -> z -> x -> y|z -> x -> y -> z)"
+        UserError, match=r"cycle: x -> y \(a -> b\); y -> z \(b -> c\); z -> x \(c -> a\)"
     ):
-        build_order(graph)
+        plan.order()
 
 
 def test_bad_environment_name_is_refused() -> None:

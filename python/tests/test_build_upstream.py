@@ -48,6 +48,7 @@ MANIFEST = {
         )
     }
 }
+OWNERS = {uid: node.get("group") for uid, node in MANIFEST["nodes"].items()}
 
 
 def state(unique_id: str, status: str, hours_ago: float = 1) -> NodeState:
@@ -66,20 +67,20 @@ def healthy() -> dict[str, NodeState]:
 
 
 def test_upstream_products_are_other_teams_models_read_directly() -> None:
-    assert upstream_products(MANIFEST, "analytics") == {
+    assert upstream_products(MANIFEST, "analytics", OWNERS) == {
         "model.p.readings": ["model.p.daily", "model.p.billing"],
         "model.p.tariffs": ["model.p.billing"],
     }
-    assert upstream_products(MANIFEST, "platform") == {}
+    assert upstream_products(MANIFEST, "platform", OWNERS) == {}
 
 
 def test_healthy_upstream_builds_everything() -> None:
-    assert check_upstream(MANIFEST, "analytics", healthy(), NOW) == []
+    assert check_upstream(MANIFEST, "analytics", healthy(), NOW, OWNERS) == []
 
 
 def test_failed_upstream_test_skips_only_its_readers() -> None:
     states = healthy() | {"test.p.unique_tariffs.abc": state("test.p.unique_tariffs.abc", "fail")}
-    [problem] = check_upstream(MANIFEST, "analytics", states, NOW)
+    [problem] = check_upstream(MANIFEST, "analytics", states, NOW, OWNERS)
     assert problem.product == "model.p.tariffs" and problem.team == "platform"
     assert problem.consumers == ("model.p.billing",)
     assert "tests failed at its last build: unique_tariffs" in problem.reason
@@ -90,17 +91,19 @@ def test_failed_upstream_test_skips_only_its_readers() -> None:
 
 def test_stale_upstream_beyond_its_sla() -> None:
     states = healthy() | {"model.p.tariffs": state("model.p.tariffs", "success", hours_ago=3)}
-    [problem] = check_upstream(MANIFEST, "analytics", states, NOW)
+    [problem] = check_upstream(MANIFEST, "analytics", states, NOW, OWNERS)
     assert "last built 3.0 h ago" in problem.reason and "SLA of 2 h" in problem.reason
     # the default SLA is a day and two hours
     states = healthy() | {"model.p.readings": state("model.p.readings", "success", hours_ago=25)}
-    assert check_upstream(MANIFEST, "analytics", states, NOW) == []
+    assert check_upstream(MANIFEST, "analytics", states, NOW, OWNERS) == []
 
 
 def test_failed_and_never_built_upstream() -> None:
     states = healthy() | {"model.p.readings": state("model.p.readings", "error")}
     del states["model.p.tariffs"]
-    problems = {p.product: p.reason for p in check_upstream(MANIFEST, "analytics", states, NOW)}
+    problems = {
+        p.product: p.reason for p in check_upstream(MANIFEST, "analytics", states, NOW, OWNERS)
+    }
     assert problems["model.p.readings"].startswith("its last build ended in error")
     assert problems["model.p.tariffs"] == "it has never been built in this environment"
 

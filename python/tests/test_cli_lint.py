@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,10 @@ import pytest
 from steward.bench.lint_project import generate_lint_project
 from steward.cli import lint as lint_command
 from steward.errors import UserError
+from steward.git import changed_files
 from steward.lint import LintContext, lint, restrict
 from steward.lint.build import build_context, changed_context
-from steward.lint.scope import changed_files, keep_affected, scope_of
+from steward.lint.scope import keep_affected, scope_of
 from steward.project import load_project
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -41,8 +43,8 @@ def test_clean_project_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert "0 error(s)" in out
 
 
-def test_json_format(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run([str(FIXTURES / "violations"), "--format", "json"], capsys)
+def test_json_format(capsys: pytest.CaptureFixture[str], violations_dir: Path) -> None:
+    code, out, _ = run([str(violations_dir), "--format", "json"], capsys)
     assert code == 1
     document = json.loads(out)
     assert set(document) == {"findings", "summary"}
@@ -51,10 +53,8 @@ def test_json_format(capsys: pytest.CaptureFixture[str]) -> None:
     assert document["summary"]["errors"] >= 10
 
 
-def test_github_format(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(
-        ["--project-dir", str(FIXTURES / "violations"), "--format", "github"], capsys
-    )
+def test_github_format(capsys: pytest.CaptureFixture[str], violations_dir: Path) -> None:
+    code, out, _ = run(["--project-dir", str(violations_dir), "--format", "github"], capsys)
     assert code == 1
     line = next(x for x in out.splitlines() if "title=WRT001" in x)
     assert line.startswith(
@@ -63,11 +63,13 @@ def test_github_format(capsys: pytest.CaptureFixture[str]) -> None:
     )
 
 
-def test_team_and_path_filters(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_team_and_path_filters(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, violations_dir: Path
+) -> None:
     out_file = tmp_path / "out.json"
     code, _, _ = run(
         [
-            str(FIXTURES / "violations"),
+            str(violations_dir),
             "--team",
             "platform",
             "--format",
@@ -80,7 +82,7 @@ def test_team_and_path_filters(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     findings = json.loads(out_file.read_text())["findings"]
     assert code == 1
     assert findings and {f["team"] for f in findings} == {"platform"}
-    root = FIXTURES / "violations"
+    root = violations_dir
     code, out, _ = run([str(root / "models" / "gold" / "finance"), "--format", "json"], capsys)
     assert [f["rule"] for f in json.loads(out)["findings"]] == ["NS002"]
 
@@ -108,10 +110,10 @@ def test_invalid_yaml_is_one_line_with_file_and_line(
 
 
 def test_without_registry_one_note_and_the_rest_runs(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], violations_dir: Path
 ) -> None:
     project = tmp_path / "p"
-    shutil.copytree(FIXTURES / "violations", project)
+    shutil.copytree(violations_dir, project)
     (project / "platform" / "teams.yml").unlink()
     code, out, _ = run([str(project), "--format", "json"], capsys)
     document = json.loads(out)
@@ -242,11 +244,13 @@ def test_rule_that_crashes_becomes_an_error_finding() -> None:
 
 
 @pytest.mark.parametrize("fixture", ["violations", "gridlite"])
-def test_changed_since_any_single_file_equals_full_run(tmp_path: Path, fixture: str) -> None:
+def test_changed_since_any_single_file_equals_full_run(
+    tmp_path: Path, fixture: str, fixture_dir: Callable[[str], Path]
+) -> None:
     """Each file of a fixture changed alone (cycles, private reads, hooks, yml, macros):
     the change's own run gives the full run's findings restricted to the change."""
     root = tmp_path / "repo"
-    shutil.copytree(FIXTURES / fixture, root)
+    shutil.copytree(fixture_dir(fixture), root)
     _git(root, "init", "-q", "-b", "main")
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "base")

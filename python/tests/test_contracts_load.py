@@ -1,5 +1,6 @@
 """Contracts are ODCS v3, checked by the `open-data-contract-standard` package; an invalid
-one is one error naming the file, the line and the field."""
+one is one error naming the file, the line and the field. (The demo's contracts:
+test_demo_contracts.py.)"""
 
 from __future__ import annotations
 
@@ -12,23 +13,10 @@ from open_data_contract_standard.model import OpenDataContractStandard
 from steward.cli.main import main
 from steward.errors import UserError
 from steward.project import load_project
-from steward.project.contracts import ContractError, parse_contract
+from steward.project.contracts import Contract, ContractError, parse_contract
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-REFERENCE = sorted((PROJECT_DIR / "contracts").rglob("*.yaml"))
-PUBLIC = {
-    "silver_platform__readings",
-    "silver_platform__meters",
-    "silver_platform__regions",
-    "silver_platform__tariffs",
-    "silver_electra__readings",
-    "silver_dutchgrid__readings",
-    "gold_commercial_analytics__daily_consumption",
-    "gold_commercial_analytics__de_monthly_billing",
-    "gold_ml_forecasting__hourly_region_load_features",
-    "gold_regulatory_reporting__country_kpis",
-    "gold_regulatory_reporting__lu_dashboard",
-}
+FIXTURE = Path(__file__).parent / "fixtures" / "contracts_project"
+CONTRACTS = sorted((FIXTURE / "contracts").rglob("*.yaml"))
 
 VALID = """\
 apiVersion: v3.1.0
@@ -58,37 +46,57 @@ slaProperties:
 PATH = "contracts/platform/silver_platform__readings.yaml"
 
 
-@pytest.mark.parametrize("path", REFERENCE, ids=[p.stem for p in REFERENCE])
-def test_reference_contract_round_trips_through_the_odcs_package(path: Path) -> None:
+def assert_round_trips(path: Path, root: Path) -> None:
+    """The contract at `path` (of the project at `root`) reads the same through the ODCS
+    package and steward, and is complete: described, typed and keyed."""
     text = path.read_text(encoding="utf-8")
     document = OpenDataContractStandard.from_string(text)
     again = OpenDataContractStandard.from_string(document.to_yaml())
     assert again == document
-    contract = parse_contract(text, path.relative_to(PROJECT_DIR).as_posix())
+    contract = parse_contract(text, path.relative_to(root).as_posix())
     assert contract.document == document
     assert contract.team == path.parent.name
     assert all(c.description and c.physical_type for c in contract.columns)
     assert contract.primary_key
 
 
-def test_every_public_model_of_the_reference_platform_has_a_contract() -> None:
-    project = load_project(PROJECT_DIR)
+@pytest.mark.parametrize("path", CONTRACTS, ids=[p.stem for p in CONTRACTS])
+def test_contract_round_trips_through_the_odcs_package(path: Path) -> None:
+    assert_round_trips(path, FIXTURE)
+
+
+def test_every_contract_is_loaded_with_the_project() -> None:
+    project = load_project(FIXTURE)
     assert project.contract_issues == ()
-    assert {c.model for c in project.contracts} == PUBLIC
-    public = {n.dbt_name for n in project.models if n.access == "public"}
-    assert public == PUBLIC
+    assert {c.model for c in project.contracts} == {p.stem for p in CONTRACTS}
 
 
-def test_contract_types_match_what_the_sql_produces() -> None:
-    """The Spark types of the contracts are what the models' SQL casts to (checked for
-    real by dbt's contract enforcement in test_pipeline_spark.py)."""
-    project = load_project(PROJECT_DIR)
+def contract_facts(contract: Contract, *columns: str) -> tuple[object, ...]:
+    """The types of `columns`, the primary key, the freshness (minutes) and the volume's
+    load column of `contract`."""
+    assert contract.freshness is not None and contract.volume is not None
+    types = {}
+    for name in columns:
+        column = contract.column(name)
+        assert column is not None, name
+        types[name] = column.physical_type
+    return (
+        types,
+        contract.primary_key,
+        contract.freshness.max_age_minutes,
+        contract.volume.load_column,
+    )
+
+
+def test_contract_types_and_rules_are_read() -> None:
+    project = load_project(FIXTURE)
     readings = next(c for c in project.contracts if c.model == "silver_platform__readings")
-    assert readings.column("kwh").physical_type == "decimal(18,6)"
-    assert readings.column("interval_minutes").physical_type == "int"
-    assert readings.primary_key == ("meter_id", "interval_start_utc")
-    assert readings.freshness is not None and readings.freshness.max_age_minutes == 2 * 1440
-    assert readings.volume is not None and readings.volume.load_column == "arrival_date"
+    assert contract_facts(readings, "kwh", "region_id") == (
+        {"kwh": "decimal(18,6)", "region_id": "string"},
+        ("meter_id", "interval_start_utc"),
+        2 * 1440,
+        None,
+    )
 
 
 def _broken(old: str, new: str) -> str:

@@ -1,4 +1,5 @@
-"""`steward.graph`: nodes, edges (ref, source, hard-coded, exposure), teams, cycles, order."""
+"""`steward.graph`: nodes, edges (ref, source, hard-coded, exposure), teams, cycles, order
+(on fixtures/gridlite and rule-case projects; the demo's own graph: test_demo_graph.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from steward.project import load_project
 from steward.render import render_project
 from tests.rulecases import write_project
 
-REFERENCE = Path(__file__).resolve().parents[2]
+GRIDLITE = Path(__file__).parent / "fixtures" / "gridlite"
+M = "model.gridlite."
+DASHBOARD = "exposure.gridlite.billing_dashboard"
 
 # team electra reads platform by ref(); platform reads electra back by a hard-coded name
 CROSS_TEAM_CYCLE = {
@@ -31,73 +34,52 @@ CROSS_TEAM_CYCLE = {
 
 
 @pytest.fixture(scope="module")
-def reference() -> DependencyGraph:
-    return build_graph(render_project(load_project(REFERENCE)))
+def gridlite() -> DependencyGraph:
+    return build_graph(render_project(load_project(GRIDLITE)))
 
 
 def _graph(folder: Path, files: dict[str, str | None]) -> DependencyGraph:
     return build_graph(render_project(load_project(write_project(folder, files))))
 
 
-def test_reference_nodes_teams_and_access(reference: DependencyGraph) -> None:
-    kinds = {n.resource_type for n in reference.nodes.values()}
-    assert kinds == {"model", "source", "exposure"}
-    silver = reference.nodes["model.gridunion.silver_dutchgrid__readings"]
-    assert (silver.team, silver.layer, silver.access) == ("dutchgrid", "silver", "public")
-    source = reference.nodes["source.gridunion.landing_dutchgrid.nl_readings"]
-    assert source.team == "dutchgrid"
-    assert source.relation == "landing_dutchgrid.nl_readings"
-    exposure = reference.nodes["exposure.gridunion.lu_regulator_dashboard"]
-    assert exposure.team == "regulatory_reporting"
-    assert reference.problems == ()
+def test_nodes_teams_and_access(gridlite: DependencyGraph) -> None:
+    kinds = {n.resource_type for n in gridlite.nodes.values()}
+    assert kinds == {"model", "seed", "snapshot", "source", "exposure"}
+    silver = gridlite.nodes[M + "silver_platform__readings"]
+    assert (silver.team, silver.layer, silver.access) == ("platform", "silver", "public")
+    bronze = gridlite.nodes[M + "bronze_platform__readings"]
+    assert (bronze.team, bronze.layer, bronze.access) == ("platform", "bronze", "private")
+    source = gridlite.nodes["source.gridlite.landing_platform.de_readings"]
+    assert source.team == "platform"
+    assert source.relation == "landing_platform.de_readings"
+    exposure = gridlite.nodes[DASHBOARD]
+    assert exposure.team == "commercial_analytics"
+    assert gridlite.problems == ()
 
 
-def test_reference_edges(reference: DependencyGraph) -> None:
-    kinds = {e.kind for e in reference.edges}
-    assert kinds == {"ref", "source", "exposure"}  # the reference names nothing by hand
-    assert set(reference.upstream("exposure.gridunion.lu_regulator_dashboard")) == {
-        "model.gridunion.gold_regulatory_reporting__lu_dashboard",
-        "model.gridunion.gold_regulatory_reporting__country_kpis",
-    }
-    reached = reference.exposures_reached({"model.gridunion.bronze_dutchgrid__nl_readings"})
-    assert reached == (
-        "exposure.gridunion.demand_forecast_training",
-        "exposure.gridunion.lu_regulator_dashboard",
+def test_edges(gridlite: DependencyGraph) -> None:
+    kinds = {e.kind for e in gridlite.edges}
+    assert kinds == {"ref", "source", "exposure"}  # gridlite names nothing by hand
+    assert set(gridlite.upstream(DASHBOARD)) == {M + "gold_commercial_analytics__daily_consumption"}
+    assert gridlite.exposures_reached({M + "bronze_platform__readings"}) == (DASHBOARD,)
+    assert gridlite.exposures_reached({M + "silver_platform__meters"}) == (DASHBOARD,)
+
+
+def test_team_graph_and_order(gridlite: DependencyGraph) -> None:
+    assert set(gridlite.team_graph.edges) == {("platform", "commercial_analytics")}
+    # producers first; teams free to go at the same time go by name
+    assert gridlite.team_order() == ("electra", "platform", "commercial_analytics")
+    assert gridlite.cycles() == ()
+
+
+def test_resolve_names(gridlite: DependencyGraph) -> None:
+    assert gridlite.resolve("silver_platform__readings") == M + "silver_platform__readings"
+    assert gridlite.resolve("landing_platform.de_readings") == (
+        "source.gridlite.landing_platform.de_readings"
     )
-
-
-def test_reference_team_graph_and_order(reference: DependencyGraph) -> None:
-    teams = reference.team_graph
-    assert set(teams.edges) == {
-        ("dutchgrid", "platform"),
-        ("electra", "platform"),
-        ("platform", "commercial_analytics"),
-        ("platform", "regulatory_reporting"),
-        ("platform", "ml_forecasting"),
-    }
-    assert reference.team_order() == (
-        "dutchgrid",
-        "electra",
-        "platform",
-        "commercial_analytics",
-        "ml_forecasting",
-        "regulatory_reporting",
-    )
-    assert reference.cycles() == ()
-
-
-def test_resolve_names(reference: DependencyGraph) -> None:
-    assert reference.resolve("silver_platform__readings") == (
-        "model.gridunion.silver_platform__readings"
-    )
-    assert reference.resolve("landing_platform.meters") == (
-        "source.gridunion.landing_platform.meters"
-    )
-    assert reference.resolve("lu_regulator_dashboard") == (
-        "exposure.gridunion.lu_regulator_dashboard"
-    )
+    assert gridlite.resolve("billing_dashboard") == DASHBOARD
     with pytest.raises(UserError, match="did you mean"):
-        reference.resolve("silver_platform__reading")
+        gridlite.resolve("silver_platform__reading")
 
 
 def test_hard_coded_reference_is_an_edge_marked_as_such(tmp_path: Path) -> None:
@@ -151,9 +133,9 @@ def test_model_cycle_through_a_hard_coded_reference(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", sorted(NODE_WRITERS))
-def test_writers(reference: DependencyGraph, fmt: str) -> None:
-    nodes, teams = NODE_WRITERS[fmt](reference), TEAM_WRITERS[fmt](reference)
-    assert "silver_dutchgrid__readings" in nodes and "dutchgrid" in teams
+def test_writers(gridlite: DependencyGraph, fmt: str) -> None:
+    nodes, teams = NODE_WRITERS[fmt](gridlite), TEAM_WRITERS[fmt](gridlite)
+    assert "silver_platform__readings" in nodes and "commercial_analytics" in teams
     if fmt == "json":
         document = json.loads(nodes)
         assert {"nodes", "edges", "cycles", "problems"} <= set(document)
@@ -165,9 +147,13 @@ def test_writers(reference: DependencyGraph, fmt: str) -> None:
 
 
 def test_cli_graph(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["graph", "--order", "--project-dir", str(REFERENCE)]) == 0
-    assert capsys.readouterr().out.splitlines()[:3] == ["1. dutchgrid", "2. electra", "3. platform"]
-    assert main(["graph", "--teams", "--format", "json", "--project-dir", str(REFERENCE)]) == 0
+    assert main(["graph", "--order", "--project-dir", str(GRIDLITE)]) == 0
+    assert capsys.readouterr().out.splitlines()[:3] == [
+        "1. electra",
+        "2. platform",
+        "3. commercial_analytics",
+    ]
+    assert main(["graph", "--teams", "--format", "json", "--project-dir", str(GRIDLITE)]) == 0
     assert json.loads(capsys.readouterr().out)["edges"]
 
 

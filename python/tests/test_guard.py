@@ -1,5 +1,5 @@
 """The run-time write guard's decisions, without Spark: statement x team -> allowed or
-refused, and why (`steward.guard.check` over the reference registry)."""
+refused, and why (`steward.guard.check` over the registry of fixtures/gridlite)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from steward.guard import CommitMetadata, WritePolicy, check, parse
 from steward.guard.policy import COMMIT_METADATA_KEY, normalise_path
 from steward.project.registry import read_registry
 
-REGISTRY = read_registry(Path(__file__).resolve().parents[2])[0]
+REGISTRY = read_registry(Path(__file__).parent / "fixtures" / "gridlite")[0]
 CA = "commercial_analytics"
 
 
@@ -213,7 +213,7 @@ def test_the_message_names_statement_target_owner_and_what_to_do() -> None:
     assert refusal.owner == "platform"
     message = refusal.message(policy())
     assert "team commercial_analytics" in message
-    assert "data-platform@gridunion.example" in message  # how to reach the owner
+    assert "(platform@gridunion.example, #data-platform)" in message  # how to reach the owner
     assert "gold_commercial_analytics, landing_commercial_analytics" in message
 
 

@@ -1,8 +1,8 @@
 """`steward impact`: semantic comparison with a git revision, and what it reaches.
 
-The brief's incident is replayed on a copy of the reference platform in a temporary git
-repository: the Dutch bronze ingestion renames a register column (and its bronze
-consumers follow), silver does not, and the Luxembourg regulator's dashboard breaks.
+An incident is replayed on a copy of fixtures/gridlite in a temporary git repository:
+silver renames a column, the gold model still reads the old name, and the billing
+dashboard breaks. (The demo platform's incident: test_demo_impact.py.)
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,9 +22,8 @@ from steward.project import load_project
 from steward.render import render_project
 from tests.rulecases import write_project
 
-REFERENCE = Path(__file__).resolve().parents[2]
-PROJECT_PARTS = ("dbt_project.yml", "packages.yml", "models", "macros", "platform", "tests")
-BRONZE_NL = "models/bronze/dutchgrid"
+GRIDLITE = Path(__file__).parent / "fixtures" / "gridlite"
+GOLD = "gold_commercial_analytics__daily_consumption"
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -49,15 +50,9 @@ def replace_in(path: Path, old: str, new: str) -> None:
 
 @pytest.fixture
 def platform_repo(tmp_path: Path) -> Path:
-    """A copy of the reference platform, committed once."""
-    root = tmp_path / "platform"
-    root.mkdir()
-    for part in PROJECT_PARTS:
-        source = REFERENCE / part
-        if source.is_dir():
-            shutil.copytree(source, root / part)
-        elif source.is_file():
-            shutil.copy2(source, root / part)
+    """A copy of fixtures/gridlite, committed once."""
+    root = tmp_path / "gridlite"
+    shutil.copytree(GRIDLITE, root)
     git(root, "init", "-q")
     commit(root, "the platform")
     return root
@@ -65,14 +60,10 @@ def platform_repo(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def incident(platform_repo: Path) -> Path:
-    """Bronze renames `register_t1_kwh` to `register_low_kwh`; silver still reads it."""
-    for name in (
-        "bronze_dutchgrid__nl_readings_parsed.sql",
-        "bronze_dutchgrid__nl_readings.sql",
-        "_dutchgrid__models.yml",
-    ):
-        replace_in(platform_repo / BRONZE_NL / name, "register_t1_kwh", "register_low_kwh")
-    commit(platform_repo, "rename the low-tariff register")
+    """Silver renames `kwh` to `energy_kwh`; the gold model still reads `kwh`."""
+    silver = platform_repo / "models/silver/platform/silver_platform__readings.sql"
+    replace_in(silver, "    r.kwh,\n", "    r.kwh as energy_kwh,\n")
+    commit(platform_repo, "rename kwh")
     return platform_repo
 
 
@@ -82,47 +73,87 @@ def run(root: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int
     return code, out, err
 
 
-def test_incident_names_the_lu_dashboard_and_regulatory_reporting(
+@dataclass(frozen=True)
+class Incident:
+    """What the report of a column rename must say: the change, the reader that breaks
+    first, and the team and exposure it reaches further down."""
+
+    changed: frozenset[str]  # the models changed
+    renamed: tuple[str, str, str]  # model, old column, new column
+    breaks: tuple[str, str, str]  # team, model, column: the reader of the old name
+    team: str  # the team whose exposure is reached
+    heading: str  # its name, contact and channel, in the markdown
+    contact: str
+    exposure: str  # unique id
+    via: str  # the team's model the exposure is reached through
+    reached: tuple[tuple[str, str], ...]  # (model, column) of the team's reached
+    unreached: tuple[str, str]
+
+
+GRIDLITE_INCIDENT = Incident(
+    changed=frozenset({"silver_platform__readings"}),
+    renamed=("silver_platform__readings", "kwh", "energy_kwh"),
+    breaks=("commercial_analytics", GOLD, "kwh"),
+    team="commercial_analytics",
+    heading="(Commercial analytics) — commercial@gridunion.example · #commercial",
+    contact="commercial@gridunion.example",
+    exposure="exposure.gridlite.billing_dashboard",
+    via=GOLD,
+    reached=((GOLD, "kwh"),),
+    unreached=(GOLD, "region"),
+)
+
+
+def check_report(report: dict[str, Any], incident: Incident) -> None:
+    """The JSON report of `incident`."""
+    changes = {c["name"]: c for c in report["changes"]}
+    assert set(changes) == incident.changed
+    model, old, new = incident.renamed
+    assert changes[model]["columns"] == [
+        {"column": old, "change": "renamed", "new_name": new, "old_type": None, "new_type": None}
+    ]
+    (breaking,) = report["breaking"]
+    assert f"`{old}` renamed" in breaking["change"]
+    assert incident.team in breaking["teams"]
+    assert incident.exposure in breaking["exposures"]
+
+    exposures = {e["unique_id"]: e for e in report["exposures"]}
+    exposure = exposures[incident.exposure]
+    assert exposure["team"] == incident.team
+    assert exposure["contact"] == incident.contact
+    assert incident.via in exposure["via"]
+
+    teams = {t["team"]: t for t in report["teams"]}
+    assert teams[incident.team]["contact"] == incident.contact
+    reached = {(r["name"], r["column"]) for r in teams[incident.team]["reached"]}
+    assert set(incident.reached) <= reached
+    assert incident.unreached not in reached
+    # the first consumer that still reads the old name is the one that breaks
+    team, model, column = incident.breaks
+    first = {(r["name"], r["column"]): r for r in teams[team]["reached"]}
+    assert first[(model, column)]["how"] == ["breaks"]
+
+
+def check_markdown(out: str, incident: Incident) -> None:
+    """The markdown report of `incident`, for the pull request."""
+    lines = out.splitlines()
+    name = incident.exposure.rsplit(".", 1)[1]
+    assert lines[0] == "## steward impact"
+    assert "**Breaking**" in lines[2] and f"`{name}`" in lines[2]
+    assert f"### Team `{incident.team}` {incident.heading}" in lines
+    model, column = incident.reached[0]
+    assert any(line.startswith(f"| `{model}` | `{column}` |") for line in lines)
+    assert f"| `{name}` | dashboard | {incident.team} | {incident.contact} |" in out
+
+
+def test_incident_names_the_dashboard_and_its_team(
     incident: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run(
         incident, capsys, "--base", "HEAD~", "--format", "json", "--fail-on", "breaking"
     )
     assert code == 1
-    report = json.loads(out)
-    changes = {c["name"]: c for c in report["changes"]}
-    assert set(changes) == {"bronze_dutchgrid__nl_readings_parsed", "bronze_dutchgrid__nl_readings"}
-    renamed = [c for c in changes["bronze_dutchgrid__nl_readings"]["columns"]]
-    assert renamed == [
-        {
-            "column": "register_t1_kwh",
-            "change": "renamed",
-            "new_name": "register_low_kwh",
-            "old_type": None,
-            "new_type": None,
-        }
-    ]
-    (breaking,) = report["breaking"]
-    assert "register_t1_kwh" in breaking["change"]
-    assert "regulatory_reporting" in breaking["teams"]
-    assert "exposure.gridunion.lu_regulator_dashboard" in breaking["exposures"]
-
-    exposures = {e["name"]: e for e in report["exposures"]}
-    dashboard = exposures["lu_regulator_dashboard"]
-    assert dashboard["team"] == "regulatory_reporting"
-    assert dashboard["contact"] == "regulatory@gridunion.example"
-    assert "gold_regulatory_reporting__lu_dashboard" in dashboard["via"]
-
-    teams = {t["team"]: t for t in report["teams"]}
-    regulatory = teams["regulatory_reporting"]
-    assert regulatory["contact"] == "regulatory@gridunion.example"
-    columns = {(r["name"], r["column"]) for r in regulatory["reached"]}
-    assert ("gold_regulatory_reporting__lu_dashboard", "kwh_per_meter") in columns
-    assert ("gold_regulatory_reporting__lu_dashboard", "total_kwh") in columns
-    assert ("gold_regulatory_reporting__lu_dashboard", "region_name") not in columns
-    # the first consumer that still reads the old name is the one that breaks
-    dutch = {(r["name"], r["column"]): r for r in teams["dutchgrid"]["reached"]}
-    assert dutch[("silver_dutchgrid__register_readings", "register_t1_kwh")]["how"] == ["breaks"]
+    check_report(json.loads(out), GRIDLITE_INCIDENT)
 
 
 def test_incident_markdown_for_the_pull_request(
@@ -130,33 +161,14 @@ def test_incident_markdown_for_the_pull_request(
 ) -> None:
     code, out, _ = run(incident, capsys, "--base", "HEAD~")
     assert code == 0  # without --fail-on the report is informational
-    lines = out.splitlines()
-    assert lines[0] == "## steward impact"
-    assert "**Breaking**" in lines[2] and "`lu_regulator_dashboard`" in lines[2]
-    assert (
-        "### Team `regulatory_reporting` (Regulatory reporting) — "
-        "regulatory@gridunion.example · #regulatory-reporting" in lines
-    )
-    assert any(
-        line.startswith("| `gold_regulatory_reporting__lu_dashboard` | `kwh_per_meter` |")
-        for line in lines
-    )
-    assert (
-        "| `lu_regulator_dashboard` | dashboard | regulatory_reporting | "
-        "regulatory@gridunion.example |" in out
-    )
+    check_markdown(out, GRIDLITE_INCIDENT)
 
 
-def test_the_same_rename_followed_through_silver_is_not_breaking(
+def test_the_same_rename_followed_by_the_reader_is_not_breaking(
     incident: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    silver = incident / "models/silver/dutchgrid/silver_dutchgrid__register_readings.sql"
-    replace_in(
-        silver,
-        "        register_t1_kwh,\n        register_t2_kwh,\n        _arrival_date",
-        "        register_low_kwh as register_t1_kwh,\n        register_t2_kwh,\n"
-        "        _arrival_date",
-    )
+    gold = incident / f"models/gold/commercial_analytics/{GOLD}.sql"
+    replace_in(gold, "    sum(kwh) as kwh\n", "    sum(energy_kwh) as kwh\n")
     code, out, _ = run(incident, capsys, "--base", "HEAD~", "--fail-on", "breaking")
     assert code == 0, out
     assert "Breaking" not in out
@@ -167,18 +179,12 @@ def test_formatting_and_comments_are_not_changes(
 ) -> None:
     model = platform_repo / "models/silver/platform/silver_platform__meters.sql"
     model.write_text(
-        "{{ config(materialized='table') }}\n"
         "/* Every meter, one row each (reformatted, identifiers in upper case). */\n"
-        "WITH LANDED AS (\n"
-        "  SELECT TRIM(METER_ID) AS METER_ID, UPPER(TRIM(COUNTRY)) AS COUNTRY,\n"
-        "         TRIM(REGION_ID) AS REGION_ID, TRIM(TARIFF_ID) AS TARIFF_ID, INSTALLED_ON,\n"
-        "         ROW_NUMBER() OVER (PARTITION BY TRIM(METER_ID)\n"
-        "                            ORDER BY _FILE_MODIFIED_AT DESC) AS _RANK\n"
-        "  FROM {{ ref('bronze_platform__meters') }}\n"
-        "  WHERE METER_ID IS NOT NULL  -- no id, no meter\n"
-        ")\n"
-        "SELECT METER_ID, COUNTRY, REGION_ID, TARIFF_ID, INSTALLED_ON FROM LANDED\n"
-        "WHERE _RANK = 1\n",
+        "SELECT METER_ID,\n"
+        "       REGION,\n"
+        "       COUNTRY\n"
+        "FROM {{ ref('meter_regions') }}\n"
+        "WHERE COUNTRY IN ('{{ var(\"country_codes\") | join(\"', '\") }}')  -- served\n",
         encoding="utf-8",
     )
     code, out, _ = run(platform_repo, capsys, "--base", "HEAD", "--fail-on", "breaking")

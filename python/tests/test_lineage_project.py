@@ -1,5 +1,5 @@
-"""Column lineage across a project: the reference platform end to end, degradation to
-model-level edges, and `steward lineage`."""
+"""Column lineage across a project: fixtures/gridlite end to end, degradation to model-level
+edges, and `steward lineage`. (The demo platform's own lineage: test_demo_lineage.py.)"""
 
 from __future__ import annotations
 
@@ -22,91 +22,71 @@ from steward.project import load_project
 from steward.render import render_project
 from tests.rulecases import write_project
 
-REFERENCE = Path(__file__).resolve().parents[2]
-M = "model.gridunion."
+GRIDLITE = Path(__file__).parent / "fixtures" / "gridlite"
+M = "model.gridlite."
+SEED = "seed.gridlite.meter_regions"
+SOURCE = "source.gridlite.landing_platform"
+DASHBOARD = "exposure.gridlite.billing_dashboard"
 
 
-def ref(name: str) -> ColumnRef:
+def ref(name: str, models: str = M) -> ColumnRef:
+    """`model.column` (a model of the project whose ids start with `models`), or
+    `source.….column`."""
     node, column = name.rsplit(".", 1)
-    return ColumnRef(node if node.startswith("source.") else M + node, column)
+    return ColumnRef(node if node.startswith("source.") else models + node, column)
 
 
 @pytest.fixture(scope="module")
-def reference() -> ProjectLineage:
-    return project_lineage(render_project(load_project(REFERENCE)))
+def gridlite() -> ProjectLineage:
+    return project_lineage(render_project(load_project(GRIDLITE)))
 
 
-def test_every_model_of_the_reference_has_lineage(reference: ProjectLineage) -> None:
-    models = [u for u in reference.models if u.startswith("model.")]
-    assert len(models) == 29
+def test_every_model_has_lineage(gridlite: ProjectLineage) -> None:
+    models = [u for u in gridlite.models if u.startswith("model.")]
+    assert len(models) == len(load_project(GRIDLITE).models) == 4
     for unique_id in models:
-        model = reference.models[unique_id]
+        model = gridlite.models[unique_id]
         assert model.columns, unique_id
         assert model.missing == (), unique_id
-    # the master-data CSVs are parsed into a struct whose fields sqlglot can't see: the
-    # lineage says so, and the silver models reading them still resolve their columns
-    assert not reference.models[M + "bronze_platform__meters"].complete
-    meters = reference.models[M + "silver_platform__meters"]
+    # a seed's columns come from its CSV: the model reading it resolves each one
+    meters = gridlite.models[M + "silver_platform__meters"]
     assert meters.complete
-    assert meters.column("region_id").sources == (ref("bronze_platform__meters.region_id"),)
+    assert meters.column("region").sources == (ColumnRef(SEED, "region"),)
 
 
-def test_lu_dashboard_kwh_per_meter_upstream_reaches_the_dutch_registers(
-    reference: ProjectLineage,
-) -> None:
-    found = trace(
-        reference, [ref("gold_regulatory_reporting__lu_dashboard.kwh_per_meter")], UPSTREAM
-    )
+def test_upstream_of_a_gold_column_reaches_the_source_column(gridlite: ProjectLineage) -> None:
+    found = trace(gridlite, [ref("gold_commercial_analytics__daily_consumption.kwh")], UPSTREAM)
     refs = set(found.refs)
-    for expected in (
-        "silver_platform__readings.kwh",
-        "silver_platform__readings.meter_id",
-        "silver_dutchgrid__readings.kwh",
-        "silver_dutchgrid__register_readings.register_t1_kwh",
-        "silver_dutchgrid__register_readings.register_t2_kwh",
-        "bronze_dutchgrid__nl_readings.register_t1_kwh",
-        "bronze_dutchgrid__nl_readings_parsed.register_t2_kwh",
-        "bronze_platform__lu_readings.kwh",
-        "silver_electra__readings.kwh",
-    ):
+    for expected in ("silver_platform__readings.kwh", "bronze_platform__readings.kwh"):
         assert ref(expected) in refs, expected
-    assert ColumnRef("source.gridunion.landing_dutchgrid.nl_readings", "value") in refs
-    assert ColumnRef("source.gridunion.landing_platform.lu_readings", "kwh") in refs
-    nl = reference.column(ref("silver_dutchgrid__readings.kwh"))
-    assert nl is not None and nl.transform == "window"  # lag() over the registers
-    assert set(nl.sources) == {
-        ref("silver_dutchgrid__register_readings.register_t1_kwh"),
-        ref("silver_dutchgrid__register_readings.register_t2_kwh"),
-    }
-    column = reference.column(ref("gold_regulatory_reporting__lu_dashboard.kwh_per_meter"))
-    assert column is not None
-    # the type its contract declares (the generated yml), else the SQL's cast
-    assert column.transform == "aggregate"
-    assert (column.data_type or "").replace(" ", "") == "decimal(18,6)"
+    assert ColumnRef(f"{SOURCE}.de_readings", "value_wh") in refs
+    assert ref("silver_platform__readings.region") not in refs
+    bronze = gridlite.column(ref("bronze_platform__readings.kwh"))
+    assert bronze is not None and bronze.transform == "expression"  # a macro's arithmetic
+    assert ColumnRef(f"{SOURCE}.de_readings", "value_wh") in bronze.sources
+    column = gridlite.column(ref("gold_commercial_analytics__daily_consumption.kwh"))
+    assert column is not None and column.transform == "aggregate"
 
 
-def test_downstream_of_a_dutch_register_reaches_the_lu_dashboard(reference: ProjectLineage) -> None:
-    found = trace(reference, [ref("bronze_dutchgrid__nl_readings.register_t1_kwh")], DOWNSTREAM)
+def test_downstream_of_a_source_column_reaches_the_exposure(gridlite: ProjectLineage) -> None:
+    found = trace(gridlite, [ColumnRef(f"{SOURCE}.de_readings", "value_wh")], DOWNSTREAM)
     refs = set(found.refs)
-    assert ref("gold_regulatory_reporting__lu_dashboard.kwh_per_meter") in refs
-    assert ColumnRef("exposure.gridunion.lu_regulator_dashboard", WHOLE) in refs
-    assert ref("gold_regulatory_reporting__lu_dashboard.region_name") not in refs
+    assert ref("gold_commercial_analytics__daily_consumption.kwh") in refs
+    assert ColumnRef(DASHBOARD, WHOLE) in refs
+    assert ref("gold_commercial_analytics__daily_consumption.region") not in refs
 
 
 def test_join_keys_are_uses_and_reach_consumers_that_select_nothing_from_them(
-    reference: ProjectLineage,
+    gridlite: ProjectLineage,
 ) -> None:
-    uses = {
-        (u.ref, u.kind)
-        for u in reference.models[M + "gold_regulatory_reporting__lu_dashboard"].uses
-    }
+    uses = {(u.ref, u.kind) for u in gridlite.models[M + "silver_platform__readings"].uses}
     assert (ref("silver_platform__meters.meter_id"), "join") in uses
-    assert (ref("silver_platform__readings.country"), "filter") in uses
-    assert (ref("silver_platform__regions.region_id"), "join") in uses
-    found = trace(reference, [ref("silver_platform__meters.meter_id")], DOWNSTREAM)
+    assert (ref("bronze_platform__readings.read_at"), "filter") in uses
+    assert (ref("bronze_platform__readings.meter_id"), "join") in uses
+    found = trace(gridlite, [ref("silver_platform__meters.meter_id")], DOWNSTREAM)
     edges = {(e.target.node, e.kind) for e in found.edges}
-    assert (M + "gold_regulatory_reporting__lu_dashboard", "join") in edges
-    assert ("exposure.gridunion.lu_regulator_dashboard", "exposure") in edges
+    assert (M + "silver_platform__readings", "join") in edges
+    assert (DASHBOARD, "exposure") in edges
 
 
 def test_what_cannot_be_analysed_degrades_to_model_level_edges(tmp_path: Path) -> None:
@@ -151,19 +131,17 @@ def test_a_column_read_from_a_producer_that_lacks_it_is_missing(tmp_path: Path) 
 
 # ---- the command ---------------------------------------------------------------------------
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(["lineage", *argv, "--project-dir", str(REFERENCE)])
+    code = main(["lineage", *argv, "--project-dir", str(GRIDLITE)])
     out, err = capsys.readouterr()
     return code, out, err
 
 
 def test_cli_lineage_upstream_text(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(
-        ["gold_regulatory_reporting__lu_dashboard.kwh_per_meter", "--upstream"], capsys
-    )
+    code, out, _ = _run(["gold_commercial_analytics__daily_consumption.kwh", "--upstream"], capsys)
     assert code == 0
-    assert out.startswith("gold_regulatory_reporting__lu_dashboard.kwh_per_meter  [")
-    assert "silver_dutchgrid__register_readings.register_t1_kwh" in out
-    assert "landing_dutchgrid.nl_readings.value" in out
+    assert out.startswith("gold_commercial_analytics__daily_consumption.kwh  [")
+    assert "bronze_platform__readings.kwh" in out
+    assert "landing_platform.de_readings.value_wh" in out
 
 
 @pytest.mark.parametrize("fmt", ["json", "mermaid", "dot"])
@@ -173,22 +151,26 @@ def test_cli_lineage_formats(fmt: str, capsys: pytest.CaptureFixture[str]) -> No
     if fmt == "json":
         document = json.loads(out)
         assert document["direction"] == "downstream"
-        assert "exposure.gridunion.lu_regulator_dashboard" in {n["id"] for n in document["nodes"]}
+        assert DASHBOARD in {n["id"] for n in document["nodes"]}
     else:
-        assert "gold_regulatory_reporting__lu_dashboard.kwh_per_meter" in out
+        assert "gold_commercial_analytics__daily_consumption.kwh" in out
 
 
 def test_cli_lineage_model_view(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(["gold_regulatory_reporting__lu_dashboard"], capsys)
+    code, out, _ = _run(["silver_platform__readings"], capsys)
     assert code == 0
-    assert "kwh_per_meter" in out and "join      silver_platform__meters.meter_id" in out
-    code, out, _ = _run(["landing_dutchgrid.nl_readings.value", "--format", "json"], capsys)
-    assert code == 0 and json.loads(out)["column"] == "value"
+    assert "kwh" in out and "join      silver_platform__meters.meter_id" in out
+    code, out, _ = _run(["landing_platform.de_readings.value_wh", "--format", "json"], capsys)
+    assert code == 0 and json.loads(out)["column"] == "value_wh"
 
 
 @pytest.mark.parametrize(
     "target",
-    ["no_such_model", "gold_regulatory_reporting__lu_dashboard.nope", "lu_regulator_dashboard.kwh"],
+    [
+        "no_such_model",
+        "gold_commercial_analytics__daily_consumption.nope",
+        "billing_dashboard.kwh",
+    ],
 )
 def test_cli_lineage_bad_target_exits_2_with_one_line(
     target: str, capsys: pytest.CaptureFixture[str]

@@ -5,6 +5,7 @@ generated project lints clean."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,6 @@ from steward.lint import lint
 from steward.project import load_project
 from steward.render.renderer import Renderer
 
-FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -55,11 +55,11 @@ def test_parallel_build_equals_one_process(
     assert lint(project, context=parallel).findings == lint(project, context=serial).findings
 
 
-@pytest.mark.parametrize(
-    "root", [PROJECT_DIR, FIXTURES / "gridlite", FIXTURES / "violations"], ids=lambda p: p.name
-)
-def test_config_from_tags_equals_config_from_the_whole_template(root: Path) -> None:
-    project = load_project(root)
+@pytest.mark.parametrize("name", ["reference", "gridlite", "violations"])
+def test_config_from_tags_equals_config_from_the_whole_template(
+    name: str, fixture_dir: Callable[[str], Path]
+) -> None:
+    project = load_project(PROJECT_DIR if name == "reference" else fixture_dir(name))
     cheap = Renderer(project)
     whole = Renderer(project)
     whole._config_calls = lambda node: None  # type: ignore[method-assign]

@@ -1,5 +1,6 @@
 """The fixture projects: `gridlite` lints clean; `violations` (gridlite with one planted
-violation per rule) yields exactly those findings, at the right lines and columns."""
+violation per rule, built from fixtures/violations_overlay) yields exactly those findings,
+at the right lines and columns."""
 
 from __future__ import annotations
 
@@ -36,8 +37,8 @@ def test_gridlite_is_clean() -> None:
     assert result.models == 4
 
 
-def test_violations_yield_exactly_the_planted_findings() -> None:
-    result = lint(load_project(FIXTURES / "violations"), today=TODAY)
+def test_violations_yield_exactly_the_planted_findings(violations_dir: Path) -> None:
+    result = lint(load_project(violations_dir), today=TODAY)
     found = [(f.rule, f.path, f.line, f.column) for f in result.findings]
     assert found == EXPECTED
     assert {f.rule for f in result.findings} >= {
@@ -55,8 +56,8 @@ def test_violations_yield_exactly_the_planted_findings() -> None:
     assert result.exit_code == 1
 
 
-def test_findings_carry_model_and_team() -> None:
-    result = lint(load_project(FIXTURES / "violations"), today=TODAY)
+def test_findings_carry_model_and_team(violations_dir: Path) -> None:
+    result = lint(load_project(violations_dir), today=TODAY)
     wrt = next(f for f in result.findings if f.rule == "WRT001")
     assert wrt.model == "gold_commercial_analytics__raw_fr"
     assert wrt.team == "commercial_analytics"
@@ -65,7 +66,7 @@ def test_findings_carry_model_and_team() -> None:
     assert exc.model is None
 
 
-def test_renewed_exception_suppresses() -> None:
-    result = lint(load_project(FIXTURES / "violations"), today=dt.date(2026, 1, 1))
+def test_renewed_exception_suppresses(violations_dir: Path) -> None:
+    result = lint(load_project(violations_dir), today=dt.date(2026, 1, 1))
     assert not any(f.rule == "EXC001" for f in result.findings)
     assert [f.model for f in result.suppressed] == ["gold_commercial_analytics__tariffs"]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft4Validator, FormatChecker
 
+from steward.findings import write_github, write_json, write_sarif, write_text
 from steward.lint import LintResult, lint
-from steward.lint.writers import write_github, write_json, write_sarif, write_text
 from steward.project import load_project
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -19,8 +19,8 @@ SCHEMA = json.loads((FIXTURES / "sarif-schema-2.1.0.json").read_text(encoding="u
 
 
 @pytest.fixture(scope="module")
-def result() -> LintResult:
-    return lint(load_project(FIXTURES / "violations"), today=dt.date(2026, 6, 1))
+def result(violations_dir: Path) -> LintResult:
+    return lint(load_project(violations_dir), today=dt.date(2026, 6, 1))
 
 
 def test_sarif_is_valid(result: LintResult) -> None:

@@ -7,6 +7,7 @@ findings listed under `expect` (path and line; column and a message fragment if 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from steward.lint import lint
 from steward.lint.rules import all_rules
 from steward.project import load_project
+from steward.project.model import Position
 from tests.rulecases import load_cases, write_project
 
 CASES = load_cases()
@@ -52,3 +54,31 @@ def test_every_rule_has_cases_and_docs() -> None:
 def test_base_project_is_clean(tmp_path: Path) -> None:
     result = lint(load_project(write_project(tmp_path, {})))
     assert result.findings == ()
+
+
+def test_the_runner_gives_a_violation_its_rules_id_severity_and_team(tmp_path: Path) -> None:
+    """A check yields violations; the id and severity come from `@rule`, the team from
+    the node, and a rule that crashes is one error finding while the others still run."""
+    from steward.findings import ERROR, WARNING
+    from steward.lint import LintContext, Violation, rule
+
+    @rule("TST001", "every model, as a warning", severity=WARNING)
+    def every_model(ctx: LintContext) -> Iterator[Violation]:
+        """What it does: a test."""
+        for facts in ctx.models():
+            yield Violation(facts.node.position, f"`{facts.node.name}`", facts.node)
+
+    @rule("TST002", "yields one, then crashes")
+    def crashing(ctx: LintContext) -> Iterator[Violation]:
+        """What it does: a test."""
+        yield Violation(Position("dbt_project.yml", 1), "before the crash", team="platform")
+        raise RuntimeError("boom")
+
+    project = load_project(write_project(tmp_path, {}))
+    result = lint(project, rules=(every_model, crashing))
+    models = [f for f in result.findings if f.rule == "TST001"]
+    assert models and all(f.severity == WARNING and f.team and f.model for f in models)
+    crashed = [f for f in result.findings if f.rule == "TST002"]
+    assert {(f.severity, f.team) for f in crashed} == {(ERROR, "platform"), (ERROR, None)}
+    assert any("crashed: RuntimeError: boom" in f.message for f in crashed)
+    assert {r.id for r in result.rules} == {"TST001", "TST002"}

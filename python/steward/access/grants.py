@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from steward.guard.policy import LANDING, env_prefix
 from steward.project.model import Node, Project, Team
+from steward.project.namespaces import namespace
 
 OWNER_PRIVILEGES = ("USE SCHEMA", "CREATE TABLE", "MODIFY", "SELECT")
 
@@ -36,13 +36,12 @@ def default_catalog(project: Project, env: str) -> str:
     return project.name if env == "prod" else f"{project.name}_{env}"
 
 
-def _public_relations(project: Project, node: Node, prefix: str) -> list[tuple[str, str]]:
+def _public_relations(node: Node, env: str) -> list[tuple[str, str]]:
     """(schema, relation) of a public model, one per version, as the namespace macros
     derive them: `<prefix><layer>_<team>.<entity>` (`_v<N>` for a version)."""
-    folders = node.folders
-    if len(folders) < 2 or "__" not in node.name:
+    if node.layer is None or node.team is None or "__" not in node.name:
         return []
-    schema = f"{prefix}{folders[0]}_{folders[1]}"
+    schema = namespace(node.layer, node.team, env)
     entity = node.name.split("__", 1)[1]
     versions = node.properties.versions if node.properties else ()
     names = [f"{entity}_v{str(v.get('v')).replace('.', '_')}" for v in versions if v.get("v")]
@@ -54,30 +53,28 @@ def grants(project: Project, env: str, catalog: str | None = None) -> tuple[Gran
     if registry is None:
         return ()
     catalog = catalog or default_catalog(project, env)
-    prefix = env_prefix(env)
     teams: tuple[Team, ...] = registry.teams
     result = [
         Grant(("USE CATALOG",), "CATALOG", catalog, team.id, "every team uses the catalog")
         for team in teams
     ]
     for team in teams:
-        for layer in (*team.layers, LANDING):
+        for schema in registry.namespaces(team.id, env):
             result.append(
                 Grant(
                     OWNER_PRIVILEGES,
                     "SCHEMA",
-                    f"{catalog}.{prefix}{layer}_{team.id}",
+                    f"{catalog}.{schema}",
                     team.id,
                     f"team {team.id} owns the namespace",
                 )
             )
     for node in sorted(project.models, key=lambda n: n.name):
-        if node.access != "public" or len(node.folders) < 2:
+        if node.access != "public":
             continue
-        owner = node.folders[1]
-        for schema, name in _public_relations(project, node, prefix):
+        for schema, name in _public_relations(node, env):
             for team in teams:
-                if team.id == owner:
+                if team.id == node.team:
                     continue
                 why = f"public data product {node.name}"
                 result.append(Grant(("USE SCHEMA",), "SCHEMA", f"{catalog}.{schema}", team.id, why))

@@ -14,7 +14,6 @@ from typing import Any
 
 from steward.audit.history import Commit
 from steward.errors import UserError
-from steward.guard.policy import env_prefix
 from steward.project.model import Registry
 from steward.teambuild.context import RunContext
 from steward.teambuild.runner import invoke_dbt
@@ -24,11 +23,9 @@ TABLE_MARK = "steward-audit-table "
 
 
 def governed_schemas(registry: Registry, env: str) -> dict[str, str]:
-    """Every `<prefix><layer>_<team>` of the registry -> the team that owns it."""
-    prefix = env_prefix(env)
-    return {
-        f"{prefix}{layer}_{team.id}": team.id for team in registry.teams for layer in team.layers
-    }
+    """Every table namespace of the registry in `env` -> the team that owns it (landing
+    namespaces hold views, which have no Delta history)."""
+    return registry.governed(env, landing=False)
 
 
 def collect_history(

@@ -28,7 +28,7 @@ from typing import Any
 from steward.data import GenerationConfig, generate
 from steward.data.delivery import deliver
 from steward.teambuild.context import RunContext
-from steward.teambuild.order import build_order, team_graph
+from steward.teambuild.order import BuildPlan
 from steward.teambuild.runner import invoke_dbt, parse_manifest
 
 INGESTION_TEAMS = ("dutchgrid", "electra", "platform")
@@ -174,8 +174,8 @@ def run(
             landing_dir=landing,
         )
 
-        parse_seconds, manifest = _timed(lambda: parse_manifest(context))
-        order = build_order(team_graph(manifest))
+        parse_seconds, _manifest = _timed(lambda: parse_manifest(context))
+        order = BuildPlan.load(project_dir).order()
         # dbt starts the embedded Spark with the profile's settings (Delta, warehouse, jars);
         # the baseline then uses that same session.
         start_seconds, _ = _timed(

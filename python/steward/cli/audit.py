@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from steward.audit import collect_history, governed_schemas, judge
+from steward.cli.options import add_options
 from steward.errors import UserError
 from steward.lakehouse.java import check_java
 from steward.project.registry import read_registry
@@ -33,15 +34,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="local",
         help="local: the embedded lakehouse (default); cluster: Thrift Server",
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_options(parser, formats=("text", "json"))
     parser.add_argument(
         "--since",
         type=_timestamp,
         help="only commits from then on: YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS' "
         "(the time zone of DESCRIBE HISTORY, UTC here)",
-    )
-    parser.add_argument(
-        "--project-dir", type=Path, help="the dbt project (default: found from the current folder)"
     )
     parser.add_argument(
         "--lakehouse", type=Path, help="where a local run keeps its tables (default .lakehouse/)"

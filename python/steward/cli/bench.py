@@ -6,8 +6,11 @@ import argparse
 from pathlib import Path
 
 from steward.bench import pipeline
+from steward.cli.options import add_options, add_subcommands
 from steward.errors import UserError
 from steward.teambuild.context import find_project_dir
+
+FIGURES = {"--output": "where the figures are written as JSON (default %(default)s)"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -16,10 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="benchmarks (figures and ratios, measured in one run)",
         description="Benchmarks that print figures and ratios measured in one process.",
     )
-    commands = parser.add_subparsers(
-        dest="bench_command", metavar="SUBCOMMAND", parser_class=type(parser)
-    )
-    commands.required = True
+    commands = add_subcommands(parser, "bench")
     p = commands.add_parser(
         "pipeline",
         help="the platform's daily runs at scale, against a plain Spark append",
@@ -37,19 +37,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--seed", type=int, default=42, help="generator seed (default %(default)s)")
     p.add_argument(
-        "--output",
-        type=Path,
-        default=Path("bench-results/pipeline.json"),
-        help="where the figures are written as JSON (default %(default)s)",
-    )
-    p.add_argument(
         "--work-dir",
         type=Path,
         help="where the temporary data and lakehouse go (default: system temp)",
     )
-    p.add_argument(
-        "--project-dir", type=Path, help="the dbt project (default: found from the current folder)"
-    )
+    add_options(p, output=Path("bench-results/pipeline.json"), help_texts=FIGURES)
     p.set_defaults(handler=run_pipeline)
 
     lint = commands.add_parser(
@@ -84,18 +76,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="sqlfluff lints every file (minutes), nothing extrapolated",
     )
     lint.add_argument(
-        "--output",
-        type=Path,
-        default=Path("bench-results/lint.json"),
-        help="where the figures are written as JSON (default %(default)s)",
-    )
-    lint.add_argument(
         "--work-dir", type=Path, help="where the generated project goes (default: system temp)"
     )
-    lint.add_argument(
-        "--project-dir",
-        type=Path,
-        help="the reference project (default: found from the current folder)",
+    add_options(
+        lint,
+        output=Path("bench-results/lint.json"),
+        help_texts={
+            **FIGURES,
+            "--project-dir": "the reference project (default: found from the current folder)",
+        },
     )
     lint.set_defaults(handler=run_lint)
 

@@ -8,10 +8,10 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from steward.errors import UserError
+from steward.cli.options import add_options
 from steward.teambuild.context import TARGETS, RunContext, find_project_dir
-from steward.teambuild.order import build_order, team_graph
-from steward.teambuild.runner import build_teams, check_ready, parse_manifest
+from steward.teambuild.order import BuildPlan
+from steward.teambuild.runner import build_teams, check_ready
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -50,9 +50,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="build models even when an upstream product is unhealthy (logged)",
     )
     parser.add_argument(
-        "--project-dir", type=Path, help="the dbt project (default: found from the current folder)"
-    )
-    parser.add_argument(
         "--lakehouse", type=Path, help="where a local run keeps its tables (default .lakehouse/)"
     )
     parser.add_argument("--landing", type=Path, help="the landing files (default data/landing/)")
@@ -62,9 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="replay old or synthetic data as of this time (UTC): the contracts' freshness "
         "SLAs are measured against it, not against now (the demo: 2026-03-31)",
     )
-    parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="the summary at the end"
-    )
+    add_options(parser, formats=("text", "json"), help_texts={"--format": "the summary at the end"})
     parser.set_defaults(handler=run)
 
 
@@ -78,16 +73,14 @@ def run(args: argparse.Namespace) -> int:
         as_of=args.as_of,
     )
     check_ready(context)
-    graph = team_graph(parse_manifest(context))
+    plan = BuildPlan.load(context.project_dir)
     if args.all:
-        teams = build_order(graph)
+        teams = plan.order()
     else:
-        if args.team not in graph:
-            known = ", ".join(sorted(graph)) or "none"
-            raise UserError(f"team '{args.team}' has no models in this project (teams: {known})")
+        plan.check_team(args.team)
         teams = [args.team]
     extra = ["--full-refresh"] if args.full_refresh else []
-    runs = build_teams(context, teams, extra, ignore_upstream=args.ignore_upstream)
+    runs = build_teams(context, teams, extra, ignore_upstream=args.ignore_upstream, plan=plan)
     if args.format == "json":
         print(json.dumps({"teams": [asdict(run) for run in runs]}, indent=2))
     else:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from steward.access import CODEOWNERS_PATH, codeowners, stale_line
+from steward.cli.options import add_options, project_root
 from steward.errors import UserError
-from steward.project import find_project_root, load_project
+from steward.project import load_project
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,13 +22,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "write nothing and exit 1 when the committed file is missing or stale."
         ),
     )
-    parser.add_argument("project", nargs="?", type=Path, help="the dbt project (default: here)")
+    add_options(parser, positional_project=True)
     parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    project = load_project(find_project_root(args.project or Path.cwd()))
+    project = load_project(project_root(args))
     if project.registry is None:
         raise UserError("no platform/teams.yml: CODEOWNERS comes from the registry")
     expected = codeowners(project)

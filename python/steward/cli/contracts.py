@@ -6,13 +6,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from pathlib import Path
 from typing import Any
 
+from steward.cli.options import add_options, add_subcommands, emit, project_root
 from steward.errors import UserError
+from steward.findings import FORMATS, WRITERS, RuleInfo
 
-CHECK_FORMATS = ("text", "json", "github")
-BREAKING_FORMATS = ("text", "json", "github", "markdown")
+BREAKING_FORMATS = (*FORMATS, "markdown")
 
 
 def register(subparsers: Any) -> None:
@@ -22,10 +22,7 @@ def register(subparsers: Any) -> None:
         description="Data contracts (ODCS v3) of the public models, in "
         "contracts/<team>/<model>.yaml.",
     )
-    commands = parser.add_subparsers(
-        dest="contracts_command", metavar="SUBCOMMAND", parser_class=type(parser)
-    )
-    commands.required = True
+    commands = add_subcommands(parser, "contracts")
 
     generate = commands.add_parser(
         "generate",
@@ -42,8 +39,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="write nothing; exit 1 when the committed files are stale",
     )
-    generate.add_argument("--format", choices=CHECK_FORMATS, default="text")
-    _project_option(generate)
+    add_options(generate, formats=FORMATS, output=True)
     generate.set_defaults(handler=run_generate)
 
     consumers = commands.add_parser(
@@ -54,8 +50,7 @@ def register(subparsers: Any) -> None:
         "and the exposures reached. MODEL is the name ref() takes.",
     )
     consumers.add_argument("model", metavar="MODEL")
-    consumers.add_argument("--format", choices=("text", "json"), default="text")
-    _project_option(consumers)
+    add_options(consumers, formats=("text", "json"), output=True)
     consumers.set_defaults(handler=run_consumers)
 
     breaking = commands.add_parser(
@@ -73,26 +68,15 @@ def register(subparsers: Any) -> None:
         metavar="REF",
         help="the git revision to compare with (a branch, tag or commit)",
     )
-    breaking.add_argument("--format", choices=BREAKING_FORMATS, default="text")
-    breaking.add_argument("--output", type=Path, default=None, help="write to FILE, not stdout")
-    _project_option(breaking)
+    add_options(breaking, formats=BREAKING_FORMATS, output=True)
     breaking.set_defaults(handler=run_breaking)
-
-
-def _project_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--project-dir",
-        type=Path,
-        default=None,
-        help="the dbt project (default: found from the current folder)",
-    )
 
 
 def _load(args: argparse.Namespace) -> Any:
     from steward.contracts.checks import first_contract_error
-    from steward.project import find_project_root, load_project
+    from steward.project import load_project
 
-    project = load_project(find_project_root(args.project_dir or Path.cwd()))
+    project = load_project(project_root(args))
     problem = first_contract_error(project)
     if problem is not None:
         raise UserError(problem.message, path=problem.position.path, line=problem.position.line)
@@ -106,18 +90,10 @@ def _lineage(project: Any) -> Any:
     return contracts_lineage(render_project(project))
 
 
-def _write(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot write: {exc.strerror}", path=str(path)) from None
-
-
 def run_generate(args: argparse.Namespace) -> int:
     from steward.contracts.checks import contract_problems
     from steward.contracts.generate import generated_files, stale
-    from steward.contracts.writers import findings_github, findings_json, findings_text
-    from steward.lint.finding import Finding
+    from steward.contracts.writers import stale_report
 
     project = _load(args)
     if project.contracts_dir is None:
@@ -132,36 +108,14 @@ def run_generate(args: argparse.Namespace) -> int:
         files = generated_files(project, _lineage(project))
         problems = stale(project, files)
         if args.check:
-            findings = [
-                Finding(
-                    "CON002",
-                    "error",
-                    p.position.path,
-                    p.position.line,
-                    p.position.column,
-                    p.model,
-                    None,
-                    p.message,
-                )
-                for p in problems
-            ]
-            summary = (
-                f"{len(findings)} stale generated file(s) of {len(files)}"
-                if findings
-                else f"{len(files)} generated file(s) up to date"
-            )
-            if args.format == "json":
-                sys.stdout.write(findings_json(findings, {"files": len(files)}))
-            elif args.format == "github":
-                sys.stdout.write(findings_github(findings))
-            else:
-                sys.stdout.write(findings_text(findings, summary))
-            return 1 if findings else 0
+            report = stale_report(problems, len(files), _rules("CON002"))
+            emit(WRITERS[args.format](report), args.output)
+            return 1 if report.findings else 0
         texts = {f.path: f.text for f in files}
         changed = False
         for item in problems:
             if item.reason in ("missing", "differs"):
-                _write(project.root / item.path, texts[item.path])
+                emit(texts[item.path], project.root / item.path)
                 written.append(item.path)
                 changed = True
             elif item.reason == "orphan":
@@ -216,38 +170,34 @@ def run_consumers(args: argparse.Namespace) -> int:
             dict.fromkeys(name for uid in found.producers for name in lineage.columns_of(uid))
         )
     writer = consumers_json if args.format == "json" else consumers_text
-    sys.stdout.write(writer(found, columns, contract))
+    emit(writer(found, columns, contract), args.output)
     return 0
 
 
 def run_breaking(args: argparse.Namespace) -> int:
     from steward.contracts.breaking import breaking_changes
     from steward.contracts.checks import contract_view
-    from steward.contracts.writers import (
-        breaking_json,
-        breaking_markdown,
-        breaking_text,
-        findings_github,
-    )
-    from steward.impact import analyse, checkout
-    from steward.project import find_project_root, load_project
+    from steward.contracts.writers import breaking_markdown, breaking_report
+    from steward.git import checkout
+    from steward.impact import analyse
+    from steward.project import load_project
     from steward.render import render_project
 
     project = _load(args)
     head = analyse(contract_view(render_project(project)))
-    with checkout(find_project_root(args.project_dir or Path.cwd()), args.base) as base_root:
+    with checkout(project_root(args), args.base) as base_root:
         base = analyse(contract_view(render_project(load_project(base_root))))
     report = breaking_changes(base, head, args.base, dt.date.today())
-    if args.format == "json":
-        text = breaking_json(report)
-    elif args.format == "markdown":
+    if args.format == "markdown":
         text = breaking_markdown(report)
-    elif args.format == "github":
-        text = findings_github(report.findings)
     else:
-        text = breaking_text(report)
-    if args.output is not None:
-        _write(args.output, text)
-    else:
-        sys.stdout.write(text)
+        text = WRITERS[args.format](breaking_report(report, _rules("CON003")))
+    emit(text, args.output)
     return 1 if report.breaking else 0
+
+
+def _rules(*ids: str) -> tuple[RuleInfo, ...]:
+    """The lint rules behind the findings, described in the SARIF output."""
+    from steward.lint.rules import rule_by_id
+
+    return tuple(rule for rule in map(rule_by_id, ids) if rule is not None)

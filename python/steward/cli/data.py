@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from steward.cli.options import add_options, add_subcommands, emit
 from steward.data import DayProgress, GenerationConfig, GenerationResult, generate
 from steward.data.model import DEFAULT_START
 from steward.errors import UserError
@@ -29,7 +30,7 @@ The same arguments always give byte-identical files.
 
 Existing <out>/landing and <out>/truth are REPLACED WHOLE: the data is written to a
 temporary directory inside <out> and moved into place only when it is complete.
-Progress goes to stderr, the summary to stdout.
+Progress goes to stderr, the summary to stdout (or --output).
 """
 
 
@@ -39,10 +40,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="synthetic landing data for the platform",
         description="Synthetic landing data for GridUnion's four countries.",
     )
-    commands = parser.add_subparsers(
-        dest="data_command", metavar="SUBCOMMAND", parser_class=type(parser)
-    )
-    commands.required = True
+    commands = add_subcommands(parser, "data")
     generate_parser = commands.add_parser(
         "generate",
         help="write landing data and its ground truth (replaces <out>/landing and <out>/truth)",
@@ -74,11 +72,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="DIR",
         help="output directory; its landing/ and truth/ are replaced (default: %(default)s)",
     )
-    generate_parser.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="format of the summary on stdout (default: %(default)s)",
+    add_options(
+        generate_parser,
+        formats=("text", "json"),
+        output=True,
+        project_dir=False,
+        help_texts={
+            "--format": "format of the summary (default: %(default)s)",
+            "--output": "write the summary to FILE, not stdout",
+        },
     )
     generate_parser.set_defaults(handler=run_generate)
 
@@ -92,10 +94,8 @@ def run_generate(args: argparse.Namespace) -> int:
         out=Path(args.out),
     )
     result = generate(config, progress=_print_progress)
-    if args.format == "json":
-        print(json.dumps(result.summary(), indent=2))
-    else:
-        print(render_text(result))
+    text = json.dumps(result.summary(), indent=2) if args.format == "json" else render_text(result)
+    emit(text + "\n", args.output)
     return 0
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from steward.access import render_grants
+from steward.cli.options import add_options, emit, project_root
 from steward.errors import UserError
-from steward.project import find_project_root, load_project
+from steward.project import load_project
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "else is granted, so nobody else writes."
         ),
     )
-    parser.add_argument("project", nargs="?", type=Path, help="the dbt project (default: here)")
+    add_options(parser, output=True, positional_project=True)
     parser.add_argument("--env", default="prod", help="environment (default prod)")
     parser.add_argument(
         "--catalog", help="the catalog (default: the project name, `<name>_<env>` off prod)"
@@ -30,8 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    project = load_project(find_project_root(args.project or Path.cwd()))
+    project = load_project(project_root(args))
     if project.registry is None:
         raise UserError("no platform/teams.yml: grants come from the registry")
-    print(render_grants(project, args.env.lower(), args.catalog), end="")
+    emit(render_grants(project, args.env.lower(), args.catalog), args.output)
     return 0

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
+from steward.cli.options import add_options, emit, project_root
 from steward.errors import UserError
 
 FORMATS = ("text", "json", "dot", "mermaid")
@@ -25,13 +25,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--order", action="store_true", help="the team build order, producers first (text or json)"
     )
-    parser.add_argument("--format", choices=FORMATS, default="text")
-    parser.add_argument(
-        "--project-dir",
-        type=Path,
-        default=None,
-        help="the dbt project (default: found from the current folder)",
-    )
+    add_options(parser, formats=FORMATS, output=True)
     parser.set_defaults(handler=run)
 
 
@@ -43,13 +37,13 @@ def run(args: argparse.Namespace) -> int:
 
     if args.order and args.format not in ORDER_WRITERS:
         raise UserError(f"--order prints a list; use --format {' or '.join(ORDER_WRITERS)}")
-    graph = build_graph(render_project(load_project(args.project_dir or Path.cwd())))
+    graph = build_graph(render_project(load_project(project_root(args))))
     for problem in graph.problems:
         print(f"steward: warning: {problem}", file=sys.stderr)
     if args.order:
-        sys.stdout.write(ORDER_WRITERS[args.format](graph.team_order()))
+        emit(ORDER_WRITERS[args.format](graph.team_order()), args.output)
         return 0
     writers = TEAM_WRITERS if args.teams else NODE_WRITERS
-    sys.stdout.write(writers[args.format](graph))
+    emit(writers[args.format](graph), args.output)
     cycles = [c for c in graph.cycles() if c.kind == "team" or not args.teams]
     return 1 if cycles else 0

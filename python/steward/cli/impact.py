@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 from typing import Any
 
-from steward.errors import UserError
+from steward.cli.options import add_options, emit, project_root
 
 FORMATS = ("markdown", "json")
 
@@ -29,37 +27,25 @@ def register(subparsers: Any) -> None:
         metavar="REF",
         help="the git revision to compare with (a branch, tag or commit)",
     )
-    parser.add_argument("--format", choices=FORMATS, default="markdown")
     parser.add_argument(
         "--fail-on", choices=("breaking",), default=None, help="exit 1 when the change is breaking"
     )
-    parser.add_argument("--output", type=Path, default=None, help="write to FILE, not stdout")
-    parser.add_argument(
-        "--project-dir",
-        type=Path,
-        default=None,
-        help="the dbt project (default: found from the current folder)",
-    )
+    add_options(parser, formats=FORMATS, output=True)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from steward.impact import analyse, checkout, impact
+    from steward.git import checkout
+    from steward.impact import analyse, impact
     from steward.impact.writers import WRITERS
-    from steward.project import find_project_root, load_project
+    from steward.project import load_project
     from steward.render import render_project
 
-    root = find_project_root(args.project_dir or Path.cwd())
+    root = project_root(args)
     head = analyse(render_project(load_project(root)))
     with checkout(root, args.base) as base_root:
         base = analyse(render_project(load_project(base_root)))
     result = impact(base, head, args.base)
     text = WRITERS[args.format](result)
-    if args.output is not None:
-        try:
-            args.output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UserError(f"cannot write: {exc.strerror}", path=str(args.output)) from None
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    emit(text if text.endswith("\n") else text + "\n", args.output)
     return 1 if args.fail_on == "breaking" and result.is_breaking else 0

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 from typing import Any
 
+from steward.cli.options import add_options, emit, project_root
 from steward.errors import UserError
 
 FORMATS = ("text", "json", "mermaid", "dot")
@@ -41,13 +40,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--depth", type=int, default=None, metavar="N", help="follow at most N steps"
     )
-    parser.add_argument("--format", choices=FORMATS, default="text")
-    parser.add_argument(
-        "--project-dir",
-        type=Path,
-        default=None,
-        help="the dbt project (default: found from the current folder)",
-    )
+    add_options(parser, formats=FORMATS, output=True)
     parser.set_defaults(handler=run)
 
 
@@ -83,19 +76,19 @@ def run(args: argparse.Namespace) -> int:
 
     if args.depth is not None and args.depth < 1:
         raise UserError("--depth must be at least 1")
-    lineage = project_lineage(render_project(load_project(args.project_dir or Path.cwd())))
+    lineage = project_lineage(render_project(load_project(project_root(args))))
     unique_id, column = parse_target(lineage, args.target)
     roots = (ColumnRef(unique_id, column),) if column else model_refs(lineage, unique_id)
     if args.upstream or args.downstream:
         direction = UPSTREAM if args.upstream else DOWNSTREAM
         result = trace(lineage, roots, direction, args.depth)
-        sys.stdout.write(TRACE_WRITERS[args.format](lineage, result))
+        emit(TRACE_WRITERS[args.format](lineage, result), args.output)
         return 0
     if args.format in DESCRIBE_WRITERS:
-        sys.stdout.write(DESCRIBE_WRITERS[args.format](lineage, unique_id, column))
+        emit(DESCRIBE_WRITERS[args.format](lineage, unique_id, column), args.output)
         return 0
     up = trace(lineage, roots, UPSTREAM, 1)
     down = trace(lineage, roots, DOWNSTREAM, 1)
     both = Trace(roots, DOWNSTREAM, tuple(dict.fromkeys((*up.edges, *down.edges))))
-    sys.stdout.write(TRACE_WRITERS[args.format](lineage, both))
+    emit(TRACE_WRITERS[args.format](lineage, both), args.output)
     return 0

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from steward.cli.options import add_options, emit
 from steward.errors import UserError
-
-FORMATS = ("text", "json", "github", "sarif")
+from steward.findings import FORMATS, WRITERS
 
 
 def register(subparsers: Any) -> None:
@@ -29,11 +29,13 @@ def register(subparsers: Any) -> None:
         "as the project). This is how the pre-commit hook passes the staged "
         "files",
     )
-    parser.add_argument(
-        "--project-dir",
-        type=Path,
-        default=None,
-        help="the dbt project (default: found from PATH or the current folder)",
+    add_options(
+        parser,
+        formats=FORMATS,
+        output=True,
+        help_texts={
+            "--project-dir": "the dbt project (default: found from PATH or the current folder)"
+        },
     )
     parser.add_argument("--team", default=None, help="report only this team's findings")
     parser.add_argument(
@@ -44,8 +46,6 @@ def register(subparsers: Any) -> None:
         "files' nodes and their readers are rendered, the rest is known by "
         "config and relation",
     )
-    parser.add_argument("--format", choices=FORMATS, default="text")
-    parser.add_argument("--output", type=Path, default=None, help="write to FILE, not stdout")
     parser.add_argument(
         "--target", default="prod", help="the target name to render for (default: prod)"
     )
@@ -88,10 +88,10 @@ def _project_and_paths(args: argparse.Namespace) -> tuple[Path, list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from steward.git import changed_files
     from steward.lint.build import build_context, changed_context
     from steward.lint.runner import lint
-    from steward.lint.scope import changed_files, restrict
-    from steward.lint.writers import WRITERS
+    from steward.lint.scope import restrict
     from steward.project import load_project
     from steward.render.model import Target
 
@@ -110,14 +110,7 @@ def run(args: argparse.Namespace) -> int:
     result = restrict(
         result, ctx, team=args.team, paths=paths, changed_since=args.changed_since, area=area
     )
-    text = WRITERS[args.format](result)
-    if args.output is not None:
-        try:
-            args.output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UserError(f"cannot write: {exc.strerror}", path=str(args.output)) from None
-        if args.format != "text":
-            sys.stderr.write(f"{result.errors} error(s), {result.warnings} warning(s)\n")
-    else:
-        sys.stdout.write(text)
+    emit(WRITERS[args.format](result), args.output)
+    if args.output is not None and args.format != "text":
+        sys.stderr.write(f"{result.errors} error(s), {result.warnings} warning(s)\n")
     return result.exit_code

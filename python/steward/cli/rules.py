@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from steward.cli.options import add_options, emit
 from steward.errors import UserError
 
 
@@ -31,6 +32,12 @@ def register(subparsers: Any) -> None:
         "--check",
         action="store_true",
         help="with --write-docs: write nothing, exit 1 if a page is stale",
+    )
+    add_options(
+        parser,
+        output=True,
+        project_dir=False,
+        help_texts={"--output": "write the catalogue or the page to FILE, not stdout"},
     )
     parser.set_defaults(handler=run)
 
@@ -63,11 +70,10 @@ def run(args: argparse.Namespace) -> int:
         if rule is None:
             known = ", ".join(r.id for r in all_rules())
             raise UserError(f"no rule `{args.rule}` (rules: {known})")
-        sys.stdout.write(rule_page(rule))
+        emit(rule_page(rule), args.output)
         return 0
     rules = all_rules()
     width = max(len(r.id) for r in rules)
-    for rule in rules:
-        print(f"{rule.id:<{width}}  {rule.severity:<7}  {rule.summary}")
-    print("\n`steward rules ID` prints a rule's page")
+    lines = [f"{rule.id:<{width}}  {rule.severity:<7}  {rule.summary}" for rule in rules]
+    emit("\n".join([*lines, "", "`steward rules ID` prints a rule's page", ""]), args.output)
     return 0

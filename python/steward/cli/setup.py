@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from steward.cli.options import add_options
 from steward.lakehouse import jars
 from steward.lakehouse.java import check_java
 from steward.teambuild.context import find_project_dir
@@ -20,9 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Jars already cached are not fetched again; after this nothing needs the network."
         ),
     )
-    parser.add_argument(
-        "--project-dir", type=Path, help="the dbt project (default: found from the current folder)"
-    )
+    add_options(parser)
     parser.add_argument(
         "--skip-java", action="store_true", help="do not check Java (cluster-only use)"
     )

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from steward.cli.options import add_options
 from steward.lakehouse import jars, thrift
 from steward.teambuild.context import find_project_dir
 
@@ -46,9 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=thrift.DEFAULT_STARTUP_TIMEOUT,
         help="seconds to wait for the server to accept sessions (default %(default).0f)",
     )
-    parser.add_argument(
-        "--project-dir", type=Path, help="the dbt project (default: found from the current folder)"
-    )
+    add_options(parser)
     parser.set_defaults(handler=run)
 
 

@@ -31,9 +31,9 @@ from dataclasses import dataclass, replace
 from steward.contracts.consumers import Consumers, ModelConsumer, consumers, pins
 from steward.contracts.dbt import latest_of
 from steward.contracts.generate import by_model, node_of
+from steward.findings import ERROR, WARNING, Finding
 from steward.impact.compare import ProjectState, compare_columns
 from steward.lineage import ProjectLineage
-from steward.lint.finding import ERROR, WARNING, Finding
 from steward.project import spark_types
 from steward.project.contracts import Check, Contract
 from steward.project.model import Position, Project
@@ -301,7 +301,7 @@ def head_problems(project: Project, lineage: ProjectLineage, today: dt.date) -> 
             node = node_of(project, contract)
             if node is None:
                 continue
-            team = node.folders[1] if len(node.folders) > 1 else None
+            team = node.team
             changes = [
                 ContractChange(
                     model,

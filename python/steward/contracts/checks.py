@@ -13,7 +13,7 @@ from steward.contracts.breaking import Violation, head_problems
 from steward.contracts.dbt import latest_of
 from steward.contracts.generate import Stale, by_model, generated_files, node_of, stale
 from steward.lineage import ProjectLineage, project_lineage
-from steward.project.model import Column, Node, Position, Project, Properties
+from steward.project.model import Column, Position, Project, Properties
 from steward.render import RenderedProject, render_project
 
 if TYPE_CHECKING:
@@ -26,10 +26,6 @@ class Problem:
     position: Position
     message: str
     model: str | None = None
-
-
-def _team(node: Node) -> str | None:
-    return node.folders[1] if len(node.folders) > 1 else None
 
 
 def contract_problems(project: Project, access: dict[str, str] | None = None) -> list[Problem]:
@@ -81,13 +77,13 @@ def contract_problems(project: Project, access: dict[str, str] | None = None) ->
                         model,
                     )
                 )
-            elif contract.team is not None and _team(node) not in (None, contract.team):
+            elif contract.team is not None and node.team not in (None, contract.team):
                 found.append(
                     Problem(
                         contract.position,
                         f"the contract of `{model}` is in "
                         f"contracts/{contract.team}/, but the model belongs to "
-                        f"`{_team(node)}`: move it to contracts/{_team(node)}/",
+                        f"`{node.team}`: move it to contracts/{node.team}/",
                         model,
                     )
                 )
@@ -100,7 +96,7 @@ def contract_problems(project: Project, access: dict[str, str] | None = None) ->
                 Problem(
                     where,
                     f"`{node.dbt_name}` is public but has no contract: "
-                    f"write contracts/{_team(node) or '<team>'}/"
+                    f"write contracts/{node.team or '<team>'}/"
                     f"{node.dbt_name}.yaml (ODCS v3) and run `steward contracts "
                     "generate`, or make it private",
                     node.dbt_name,

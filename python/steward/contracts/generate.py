@@ -59,11 +59,6 @@ def node_of(project: Project, contract: Contract) -> Node | None:
     return project.node_by_name(f"{contract.model}_v{contract.dbt_version}")
 
 
-def team_of(node: Node) -> str | None:
-    folders = node.folders
-    return folders[1] if len(folders) > 1 else None
-
-
 def generated_files(project: Project, lineage: ProjectLineage) -> tuple[GeneratedFile, ...]:
     """What `steward contracts generate` writes: one file per contracted model whose
     model exists (a contract without its model is CON001, not generated)."""
@@ -79,7 +74,7 @@ def generated_files(project: Project, lineage: ProjectLineage) -> tuple[Generate
         chosen = [c for c, _ in present]
         newest = max(present, key=lambda cn: cn[0].dbt_version or 0)[1]
         delta = str(newest.config.get("file_format") or "").lower() == "delta"
-        entry = model_entry(chosen, team_of(newest), per_version, not_null_enforced=delta)
+        entry = model_entry(chosen, newest.team, per_version, not_null_enforced=delta)
         sources = tuple(c.path for c in chosen)
         files.append(
             GeneratedFile(

@@ -1,4 +1,5 @@
-"""Output of the `steward contracts` commands: findings, consumers, breaking changes."""
+"""Output of the `steward contracts` commands: the findings of `generate --check` and
+`breaking` as reports for `steward.findings`, the consumers, breaking changes as Markdown."""
 
 from __future__ import annotations
 
@@ -9,39 +10,54 @@ from typing import Any
 
 from steward.contracts.breaking import BreakingReport
 from steward.contracts.consumers import Consumers
+from steward.contracts.generate import Stale
+from steward.findings import ERROR, Finding, FindingsReport, RuleInfo
 from steward.lineage import WHOLE
-from steward.lint.finding import ERROR, Finding
 from steward.project.contracts import Contract
 
 
-# ---- findings (generate --check, breaking) -------------------------------------------
-def findings_text(findings: Sequence[Finding], summary: str) -> str:
-    lines = [f"{f.path}:{f.line}:{f.column}: {f.rule} {f.severity}: {f.message}" for f in findings]
-    return "\n".join([*lines, summary]) + "\n"
-
-
-def findings_json(findings: Sequence[Finding], extra: dict[str, Any]) -> str:
-    errors = sum(1 for f in findings if f.severity == ERROR)
-    document = {
-        "findings": [f.as_dict() for f in findings],
-        "summary": {"errors": errors, "warnings": len(findings) - errors, **extra},
-    }
-    return json.dumps(document, indent=2, default=str) + "\n"
-
-
-def findings_github(findings: Sequence[Finding]) -> str:
-    def escape(value: str, prop: bool = False) -> str:
-        value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return value.replace(":", "%3A").replace(",", "%2C") if prop else value
-
-    lines = []
-    for f in findings:
-        level = "error" if f.severity == ERROR else "warning"
-        lines.append(
-            f"::{level} file={escape(f.path, True)},line={f.line},col={f.column},"
-            f"title={f.rule}::{escape(f.message)}"
+# ---- findings (generate --check, breaking): written by steward.findings ----------------
+def stale_report(
+    problems: Sequence[Stale], files: int, rules: Sequence[RuleInfo] = ()
+) -> FindingsReport:
+    """`contracts generate --check`: a CON002 finding a stale generated file."""
+    findings = tuple(
+        Finding(
+            "CON002",
+            ERROR,
+            p.position.path,
+            p.position.line,
+            p.position.column,
+            p.model,
+            None,
+            p.message,
         )
-    return "\n".join(lines) + ("\n" if lines else "")
+        for p in problems
+    )
+    headline = (
+        f"{len(findings)} stale generated file(s) of {files}"
+        if findings
+        else f"{files} generated file(s) up to date"
+    )
+    return FindingsReport(findings, headline, {"files": files}, rules=tuple(rules))
+
+
+def breaking_report(report: BreakingReport, rules: Sequence[RuleInfo] = ()) -> FindingsReport:
+    """`contracts breaking`: a CON003 finding a breaking change, the safe changes listed."""
+    safe = [f"  {c.model} v{c.version}: {c.detail}" for c in report.changes if not c.breaking]
+    errors = sum(1 for v in report.violations if v.severity == ERROR)
+    return FindingsReport(
+        report.findings,
+        f"{errors} breaking change(s) against {report.base}; "
+        f"{len(report.changes)} contract change(s) in all",
+        {
+            "base": report.base,
+            "breaking": report.breaking,
+            "changes": [dataclasses.asdict(c) | {"breaking": c.breaking} for c in report.changes],
+        },
+        details=("non-breaking:", *safe) if safe else (),
+        rules=tuple(rules),
+    )
 
 
 # ---- consumers ------------------------------------------------------------------------
@@ -145,22 +161,6 @@ def consumers_json(found: Consumers, columns: Sequence[str], contract: Contract 
 
 
 # ---- breaking ---------------------------------------------------------------------------
-def breaking_text(report: BreakingReport) -> str:
-    lines = [
-        f"{f.path}:{f.line}:{f.column}: {f.rule} {f.severity}: {f.message}" for f in report.findings
-    ]
-    safe = [c for c in report.changes if not c.breaking]
-    if safe:
-        lines.append("non-breaking:")
-        lines.extend(f"  {c.model} v{c.version}: {c.detail}" for c in safe)
-    errors = sum(1 for v in report.violations if v.severity == ERROR)
-    lines.append(
-        f"{errors} breaking change(s) against {report.base}; "
-        f"{len(report.changes)} contract change(s) in all"
-    )
-    return "\n".join(lines) + "\n"
-
-
 def breaking_markdown(report: BreakingReport) -> str:
     lines = ["## steward contracts breaking", ""]
     if not report.violations:
@@ -182,14 +182,3 @@ def breaking_markdown(report: BreakingReport) -> str:
         lines += ["", "Non-breaking:", ""]
         lines.extend(f"- `{c.model}` v{c.version}: {c.detail}" for c in safe)
     return "\n".join(lines) + "\n"
-
-
-def breaking_json(report: BreakingReport) -> str:
-    return findings_json(
-        report.findings,
-        {
-            "base": report.base,
-            "breaking": report.breaking,
-            "changes": [dataclasses.asdict(c) | {"breaking": c.breaking} for c in report.changes],
-        },
-    )

@@ -7,11 +7,9 @@ from __future__ import annotations
 from steward.graph.build import build_graph, exposure_id
 from steward.graph.cycles import describe, find_cycles, model_cycles, team_cycles, team_order
 from steward.graph.model import BUILDABLE, Cycle, DependencyGraph, Edge, GraphNode
-from steward.graph.ownership import LAYERS, exposure_team, node_layer_team, source_team
 
 __all__ = [
     "BUILDABLE",
-    "LAYERS",
     "Cycle",
     "DependencyGraph",
     "Edge",
@@ -19,11 +17,8 @@ __all__ = [
     "build_graph",
     "describe",
     "exposure_id",
-    "exposure_team",
     "find_cycles",
     "model_cycles",
-    "node_layer_team",
-    "source_team",
     "team_cycles",
     "team_order",
 ]

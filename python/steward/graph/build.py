@@ -12,7 +12,6 @@ import re
 from types import MappingProxyType
 
 from steward.graph.model import BUILDABLE, DependencyGraph, Edge, GraphNode
-from steward.graph.ownership import LAYERS, exposure_team, node_layer_team, source_team
 from steward.project.model import Exposure, Position, Project
 from steward.render.model import RenderedNode, RenderedProject
 from steward.sql.analyze import analyze
@@ -28,24 +27,20 @@ def exposure_id(project: Project, exposure: Exposure) -> str:
 
 def _nodes(rendered: RenderedProject) -> dict[str, GraphNode]:
     project = rendered.project
-    registry = project.registry
-    team_ids = registry.team_ids if registry else frozenset()
-    layers = set(LAYERS) | (registry.layers if registry else set())
     rendered_relations = {uid: relation for relation, uid in rendered.relations.items()}
     nodes: dict[str, GraphNode] = {}
     for unique_id, item in rendered.nodes.items():
         node = item.node
         if node.resource_type not in BUILDABLE:
             continue
-        layer, team = node_layer_team(node, team_ids)
         access = str(item.config.get("access") or "protected")
         nodes[unique_id] = GraphNode(
             unique_id,
             node.name,
             node.resource_type,
             node.path,
-            team,
-            layer,
+            node.team,
+            node.layer,
             access if node.resource_type == "model" else None,
             item.relation_name,
             str(item.config.get("materialized") or "view"),
@@ -56,7 +51,7 @@ def _nodes(rendered: RenderedProject) -> dict[str, GraphNode]:
             source.name,
             "source",
             source.path,
-            source_team(source, layers),
+            source.team,
             None,
             None,
             rendered_relations.get(unique_id),
@@ -68,7 +63,7 @@ def _nodes(rendered: RenderedProject) -> dict[str, GraphNode]:
             exposure.name,
             "exposure",
             exposure.path,
-            exposure_team(exposure, registry),
+            exposure.team,
             None,
             None,
             None,

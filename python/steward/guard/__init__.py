@@ -9,7 +9,6 @@ from steward.guard.metadata import CommitMetadata, git_sha, parse
 from steward.guard.policy import (
     ALLOWED_SETTINGS,
     COMMIT_METADATA_KEY,
-    Owner,
     WritePolicy,
     env_prefix,
 )
@@ -18,7 +17,6 @@ __all__ = [
     "ALLOWED_SETTINGS",
     "COMMIT_METADATA_KEY",
     "CommitMetadata",
-    "Owner",
     "Refusal",
     "Verdict",
     "WritePolicy",

@@ -202,19 +202,19 @@ def _namespace(
             "run as your team: `steward build --team <team>`, or set "
             "STEWARD_TEAM=<team> (the profile's `team`) for plain dbt.",
             shown,
-            owner.team if owner else None,
+            owner.id if owner else None,
         )
     mine = ", ".join(policy.namespaces)
-    if owner is not None and owner.team != policy.team:
+    if owner is not None and owner.id != policy.team:
         return Refusal(
             text,
             f"would {what} `{shown}`{unqualified}, in namespace `{namespace}` "
-            f"owned by team {owner.team}; team {policy.team} writes only its own "
+            f"owned by team {owner.id}; team {policy.team} writes only its own "
             f"namespaces ({mine})",
             f"ask {owner.reach()} for the change, or build what you need in your "
             "own namespace from their public model.",
             shown,
-            owner.team,
+            owner.id,
         )
     where = "another environment's" if owner is not None else "a"
     return Refusal(
@@ -224,7 +224,7 @@ def _namespace(
         "write only to your own namespaces; dbt derives them from the model's "
         "folder and the environment (don't set schema, alias or database).",
         shown,
-        owner.team if owner else None,
+        owner.id if owner else None,
     )
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from steward import git
+from steward.errors import UserError
 from steward.guard.policy import COMMIT_METADATA_KEY
 
 MARK = "steward"
@@ -70,24 +71,6 @@ def git_sha(root: Path | None) -> str:
     if root is None:
         return "unknown"
     try:
-        head = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-        if head.returncode != 0:
-            return "unknown"
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
+        return git.head(root, timeout=10)
+    except UserError:
         return "unknown"
-    return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")

@@ -1,22 +1,31 @@
 """Who may write where, at run time: the namespaces of the running team, from the registry.
 
-A team writes `<prefix><layer>_<team>` for the layers it owns and its landing namespace
-`<prefix>landing_<team>`; by path only under its storage prefix, when it has one. The
-environment's prefix is `<env>_`, none for `prod` (as `macros/namespaces/` derive it).
+Which namespaces a team writes is the registry's answer (`Registry.namespaces`: the
+layers it owns and its landing namespace, with the environment's prefix), the same one
+lint, audit and grants read; by path only under its storage prefix, when it has one.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from steward.errors import UserError
-from steward.project.model import Registry
+from steward.project.model import Registry, Team
+from steward.project.namespaces import LANDING, LAYERS, env_prefix
 
-DEFAULT_LAYERS = ("bronze", "silver", "gold", "ops")
-LANDING = "landing"
+__all__ = [
+    "ALLOWED_SETTINGS",
+    "COMMIT_METADATA_KEY",
+    "LANDING",
+    "LAYERS",
+    "SESSION_CATALOG",
+    "WritePolicy",
+    "env_prefix",
+    "normalise_path",
+]
+
 SESSION_CATALOG = "spark_catalog"
 COMMIT_METADATA_KEY = "spark.databricks.delta.commitInfo.userMetadata"
 """Set by the guard itself before every write; a statement may not set it (forgery)."""
@@ -38,30 +47,14 @@ key here only after review."""
 _TEAM = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-def env_prefix(env: str) -> str:
-    return "" if env == "prod" else f"{env}_"
-
-
-@dataclass(frozen=True)
-class Owner:
-    team: str
-    contact: str = ""
-    channel: str = ""
-
-    def reach(self) -> str:
-        ways = ", ".join(w for w in (self.contact, self.channel) if w)
-        return f"team {self.team}" + (f" ({ways})" if ways else "")
-
-
 @dataclass(frozen=True)
 class WritePolicy:
-    """What the running team may write. `team=None` is a read-only run."""
+    """What the running team may write: the registry's answer for `team` in `env`.
+    `team=None` is a read-only run."""
 
     team: str | None
     env: str
-    layers: tuple[str, ...] = DEFAULT_LAYERS
-    owners: Mapping[str, Owner] = field(default_factory=dict)
-    """Every known namespace without the env prefix (`silver_platform`) -> its owner."""
+    registry: Registry
     storage_prefix: str | None = None
 
     @property
@@ -71,23 +64,14 @@ class WritePolicy:
     @property
     def namespaces(self) -> tuple[str, ...]:
         """The running team's namespaces, with the environment's prefix."""
-        if self.team is None:
-            return ()
-        names = [f"{layer}_{self.team}" for layer in self.layers]
-        names.append(f"{LANDING}_{self.team}")
-        return tuple(self.prefix + name for name in names)
+        return self.registry.namespaces(self.team, self.env)
 
     def owns(self, schema: str) -> bool:
-        return schema.lower() in self.namespaces
+        return self.registry.owns(self.team, schema, self.env)
 
-    def owner(self, schema: str) -> Owner | None:
+    def owner(self, schema: str) -> Team | None:
         """The owner of `schema` in this environment (or, unprefixed, in production)."""
-        schema = schema.lower()
-        if self.prefix and schema.startswith(self.prefix):
-            found = self.owners.get(schema[len(self.prefix) :])
-            if found is not None:
-                return found
-        return self.owners.get(schema)
+        return self.registry.owner_of(schema, self.env)
 
     def path_allowed(self, path: str) -> bool:
         if not self.storage_prefix or self.team is None:
@@ -102,26 +86,19 @@ class WritePolicy:
         registry: Registry | None,
         storage_prefix: str | None = None,
     ) -> WritePolicy:
-        """The policy of `team` in `env`; a team the registry does not know is an error."""
-        owners: dict[str, Owner] = {}
-        layers: tuple[str, ...] = DEFAULT_LAYERS
-        if registry is not None:
-            for entry in registry.teams:
-                owner = Owner(entry.id, entry.contact, entry.channel)
-                for layer in (*entry.layers, LANDING):
-                    owners[f"{layer}_{entry.id}"] = owner
-            if team is not None:
-                known = registry.team(team)
-                if known is None:
-                    teams = ", ".join(sorted(registry.team_ids))
-                    raise UserError(
-                        f"team '{team}' (STEWARD_TEAM or the profile's `team`) is not in "
-                        f"{registry.path}; the teams are: {teams}"
-                    )
-                layers = known.layers
+        """The policy of `team` in `env`; a team the registry does not know is an error.
+        Without a registry, the team owns its namespaces of every layer."""
         if team is not None and not _TEAM.match(team):
             raise UserError(f"team '{team}' is not a valid team id (lower snake case)")
-        return cls(team, env.lower(), tuple(layers), owners, storage_prefix or None)
+        if registry is None:
+            registry = Registry.implicit(team) if team is not None else Registry("", ())
+        elif team is not None and registry.team(team) is None:
+            teams = ", ".join(sorted(registry.team_ids))
+            raise UserError(
+                f"team '{team}' (STEWARD_TEAM or the profile's `team`) is not in "
+                f"{registry.path}; the teams are: {teams}"
+            )
+        return cls(team, env.lower(), registry, storage_prefix or None)
 
 
 def normalise_path(path: str) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from steward.impact.compare import ProjectState, analyse, compare, compare_columns, sql_edits
 from steward.impact.downstream import impact
-from steward.impact.gitref import checkout
 from steward.impact.model import (
     BreakingChange,
     ColumnChange,
@@ -27,7 +26,6 @@ __all__ = [
     "Reached",
     "TeamImpact",
     "analyse",
-    "checkout",
     "compare",
     "compare_columns",
     "impact",

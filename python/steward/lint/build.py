@@ -20,7 +20,6 @@ from collections.abc import Collection, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from steward.graph.ownership import LAYERS, node_layer_team, source_team
 from steward.lint.context import LintContext, NodeFacts
 from steward.lint.refs import static_graph
 from steward.lint.scope import Affected, affected
@@ -173,13 +172,8 @@ def changed_context(
     """The context of a change to `files`: only what it can affect is rendered."""
     renderer = Renderer(project, target, cli_vars)
     renderer.prepare()
-    registry = project.registry
-    team_ids = registry.team_ids if registry else frozenset()
-    layers = set(LAYERS) | (registry.layers if registry else set())
-    teams: dict[str, str | None] = {
-        uid: node_layer_team(node, team_ids)[1] for uid, node in project.nodes.items()
-    }
-    teams.update({uid: source_team(s, layers) for uid, s in project.sources.items()})
+    teams: dict[str, str | None] = {uid: node.team for uid, node in project.nodes.items()}
+    teams.update({uid: source.team for uid, source in project.sources.items()})
     graph = static_graph(project, renderer.relation_map, teams, renderer.usage)
     area = affected(project, graph, files)
     only = None if area.everything else area.nodes

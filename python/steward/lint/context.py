@@ -9,10 +9,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from steward.graph.ownership import LAYERS, node_layer_team, source_team
-from steward.lint.finding import Finding
+from steward.findings import Finding
 from steward.lint.locate import blank_jinja, find_relation, line_col, may_name
-from steward.project.model import Node, Position, Project, Registry, SourceTable, Team
+from steward.project.model import Node, Position, Project, Registry, Team
+from steward.project.ownership import known_layers
 from steward.render.model import RefCall, RenderedNode, RenderedProject, RenderedSql
 from steward.sql.analyze import Relation, StatementAnalysis, Unknown, Write, analyze
 
@@ -88,13 +88,14 @@ class WriteSite:
     unknown: Unknown | None
     origin: RenderedSql
     position: Position
+    schema: str | None = None
+    """The connection's schema when the write runs, after a `USE` of the node's own
+    statements (None: as the session starts). An unqualified name lands there."""
 
 
 @dataclass(frozen=True)
 class NodeFacts:
     rendered: RenderedNode
-    layer: str | None
-    team: str | None
     reads: tuple[Read, ...]
     writes: tuple[WriteSite, ...]
     body: tuple[tuple[RenderedSql, StatementAnalysis], ...]
@@ -102,6 +103,14 @@ class NodeFacts:
     @property
     def node(self) -> Node:
         return self.rendered.node
+
+    @property
+    def layer(self) -> str | None:
+        return self.rendered.node.layer
+
+    @property
+    def team(self) -> str | None:
+        return self.rendered.node.team
 
 
 class LintContext:
@@ -128,8 +137,7 @@ class LintContext:
             elif chosen is None or uid in chosen:
                 self.facts[uid] = self._facts(node)
             else:
-                layer, team = self.node_layer_team(node.node)
-                self.facts[uid] = NodeFacts(node, layer, team, (), (), ())
+                self.facts[uid] = NodeFacts(node, (), (), ())
         self.operations: tuple[WriteSite, ...] = tuple(
             site for sql in rendered.operations for site in self._write_sites(sql, None)
         )
@@ -148,35 +156,31 @@ class LintContext:
                 sql,
             )
 
-    # ---- teams and namespaces ------------------------------------------------------
+    # ---- teams and namespaces: the registry answers, in the environment linted ----------
+    @functools.cached_property
+    def env(self) -> str:
+        """The environment the render is for: the target's schema, as the namespace macros
+        read it (`prod` relations carry no prefix)."""
+        return (self.rendered.target.schema or "prod").strip().lower()
+
     @functools.cached_property
     def team_ids(self) -> frozenset[str]:
         return self.registry.team_ids if self.registry else frozenset()
 
     @functools.cached_property
     def layers(self) -> frozenset[str]:
-        return frozenset(LAYERS) | (self.registry.layers if self.registry else frozenset())
+        return known_layers(self.registry)
 
     def team(self, team_id: str | None) -> Team | None:
         return self.registry.team(team_id) if self.registry else None
 
-    def node_layer_team(self, node: Node) -> tuple[str | None, str | None]:
-        """A model's layer and team come from its folder `models/<layer>/<team>/`; a seed's,
-        snapshot's or test's team from a folder named after a team, or its `meta.owner`."""
-        return node_layer_team(node, self.team_ids)
-
-    def source_team(self, source: SourceTable) -> str | None:
-        return source_team(source, self.layers)
-
     def namespace_owner(self, namespace: str | None) -> str | None:
-        """The team owning schema `<layer>_<team>` (None when no team owns it)."""
-        if not namespace:
+        """The team owning `namespace` (a schema or relation) in this environment or in
+        production; None when no team owns it."""
+        if self.registry is None:
             return None
-        schema = namespace.split(".")[-1]
-        layer, _, team = schema.partition("_")
-        if layer in self.layers and team in self.team_ids:
-            return team
-        return None
+        owner = self.registry.owner_of(namespace, self.env)
+        return owner.id if owner else None
 
     def operation_team(self, path: str) -> str | None:
         """Who runs an operation: the team a folder of its macro file names, else the team
@@ -189,20 +193,21 @@ class LintContext:
         return next((t.id for t in self.registry.teams if "ops" in t.layers), None)
 
     def owned_namespaces(self, team_id: str | None) -> frozenset[str]:
-        if team_id is None:
+        """What `team_id` may write in this environment (`Registry.namespaces`)."""
+        if self.registry is None:
             return frozenset()
-        return frozenset(f"{layer}_{team_id}" for layer in self.layers)
+        return frozenset(self.registry.namespaces(team_id, self.env))
 
     # ---- facts -----------------------------------------------------------------------
     def _facts(self, rendered: RenderedNode) -> NodeFacts:
         node = rendered.node
-        layer, team = self.node_layer_team(node)
         own = rendered.relation_name
         by_relation: dict[str, RefCall] = {}
         for ref in rendered.refs:
             by_relation.setdefault(ref.relation, ref)
         reads: dict[tuple[str, str], Read] = {}
         writes: list[WriteSite] = []
+        used: list[str | None] = [None]
         body = []
         for sql in (*rendered.sql, *rendered.statements):
             analysis = analyze(sql.sql)
@@ -232,19 +237,30 @@ class LintContext:
                             (key, "model"),
                             Read(relation, target, None, Position(node.path, *found), sql),
                         )
-            writes.extend(self._write_sites(sql, node, analysis))
-        return NodeFacts(rendered, layer, team, tuple(reads.values()), tuple(writes), tuple(body))
+            writes.extend(self._write_sites(sql, node, analysis, used))
+        return NodeFacts(rendered, tuple(reads.values()), tuple(writes), tuple(body))
 
     def _write_sites(
-        self, sql: RenderedSql, node: Node | None, analysis: StatementAnalysis | None = None
+        self,
+        sql: RenderedSql,
+        node: Node | None,
+        analysis: StatementAnalysis | None = None,
+        used: list[str | None] | None = None,
     ) -> Iterator[WriteSite]:
+        """The writes of `sql`; `used` carries the schema a `USE` set from one statement of
+        the node to the next (they run on one connection, as the guard tracks them)."""
         analysis = analysis or analyze(sql.sql)
+        used = used if used is not None else [None]
         for write in analysis.writes:
             target = write.target
+            if write.kind == "USE":
+                catalog = write.object_type == "CATALOG" or target is None
+                used[0] = None if catalog or target is None else target.schema
+                continue
             position = sql.position
             if target is not None and (target.path or target.qualified):
                 position = self.locate(target, sql, node)
-            yield WriteSite(write, None, sql, position)
+            yield WriteSite(write, None, sql, position, used[0])
         if sql.kind != "model":
             for unknown in analysis.unknown:
                 yield WriteSite(None, unknown, sql, sql.position)
@@ -331,11 +347,11 @@ class LintContext:
     def team_of(self, unique_id: str | None) -> str | None:
         if unique_id is None:
             return None
-        facts = self.facts.get(unique_id)
-        if facts is not None:
-            return facts.team
+        node = self.project.nodes.get(unique_id)
+        if node is not None:
+            return node.team
         source = self.project.sources.get(unique_id)
-        return self.source_team(source) if source else None
+        return source.team if source else None
 
     # ---- findings --------------------------------------------------------------------
     def finding(
@@ -347,6 +363,8 @@ class LintContext:
         node: Node | None = None,
         team: str | None = None,
     ) -> Finding:
+        """A rule's `Violation` as a finding, with the node's team unless `team` is given
+        (the runner calls it with the rule's id and severity; a rule never does)."""
         model = node.name if node is not None else None
         if team is None and node is not None:
             facts = self.facts.get(node.unique_id)

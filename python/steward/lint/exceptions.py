@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from steward.lint.finding import ERROR, WARNING, Finding
+from steward.findings import ERROR, WARNING, Finding
 from steward.project.model import RuleException
 
 RULE_ID = "EXC001"

@@ -10,9 +10,9 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from steward.findings import ERROR, Counts, Finding
 from steward.lint.context import LintContext
 from steward.lint.exceptions import apply_exceptions
-from steward.lint.finding import ERROR, WARNING, Finding
 from steward.lint.rule import Rule
 from steward.lint.rules import all_rules
 from steward.project.model import Project
@@ -26,7 +26,10 @@ NO_REGISTRY_NOTE = (
 
 
 @dataclass(frozen=True)
-class LintResult:
+class LintResult(Counts):
+    """What a lint found; a `steward.findings.Report`. `rules`: the rules run, and any
+    other a finding names (EXC001, whose findings come from the exceptions)."""
+
     findings: tuple[Finding, ...]
     rules: tuple[Rule, ...]
     suppressed: tuple[Finding, ...] = ()
@@ -35,14 +38,6 @@ class LintResult:
     models: int = 0
     seconds: float = 0.0
     scope: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == WARNING)
 
     @property
     def exit_code(self) -> int:
@@ -62,12 +57,30 @@ class LintResult:
             **({"scope": dict(self.scope)} if self.scope else {}),
         }
 
+    def summary_text(self) -> str:
+        text = f"{self.errors} error(s), {self.warnings} warning(s) in {self.models} model(s)"
+        if self.suppressed:
+            text += f"; {len(self.suppressed)} suppressed by platform/exceptions.yml"
+        return text
+
 
 def run_rules(ctx: LintContext, rules: Iterable[Rule]) -> list[Finding]:
+    """Every rule's violations as findings with the rule's id and severity; a rule that
+    crashes is one error finding, and the others still run."""
     findings: list[Finding] = []
     for rule in rules:
         try:
-            findings.extend(rule.check(ctx))
+            findings.extend(
+                ctx.finding(
+                    rule.id,
+                    violation.severity or rule.severity,
+                    violation.position,
+                    violation.message,
+                    violation.node,
+                    violation.team,
+                )
+                for violation in rule.check(ctx)
+            )
         except Exception as exc:
             frame = traceback.extract_tb(exc.__traceback__)[-1]
             findings.append(
@@ -109,9 +122,10 @@ def lint(
     findings = _dedupe(run_rules(ctx, chosen))
     applied = apply_exceptions(findings, project.exceptions, today)
     kept = sorted((*applied.kept, *applied.about_exceptions), key=lambda f: f.sort_key)
+    named = {f.rule for f in kept} - {r.id for r in chosen}
     return LintResult(
         findings=tuple(kept),
-        rules=tuple(chosen),
+        rules=(*chosen, *(r for r in all_rules() if r.id in named)),
         suppressed=applied.suppressed,
         notes=tuple(notes),
         nodes=len(ctx.facts),

@@ -8,14 +8,13 @@ needs to judge a read of them."""
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from steward.errors import UserError
+from steward.findings import Finding
+from steward.git import changed_files
 from steward.lint.context import LintContext
-from steward.lint.finding import Finding
 from steward.lint.refs import StaticGraph, static_graph
 from steward.lint.rules import all_rules
 from steward.lint.runner import LintResult
@@ -51,25 +50,6 @@ class Affected:
     def nodes(self) -> frozenset[str]:
         """The nodes to render and analyse: every finding kept is about one of them."""
         return self.direct | self.graph
-
-
-def _git(root: Path, *args: str) -> list[str]:
-    try:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
-    except FileNotFoundError:
-        raise UserError("--changed-since needs git, which is not installed") from None
-    if done.returncode != 0:
-        message = (done.stderr.strip().splitlines() or ["git failed"])[-1]
-        raise UserError(f"git {' '.join(args)}: {message}")
-    return [line for line in done.stdout.splitlines() if line.strip()]
-
-
-def changed_files(root: Path, ref: str) -> frozenset[str]:
-    """Files changed since `ref` (committed, staged, unstaged or new), relative to `root`."""
-    _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    changed = _git(root, "diff", "--name-only", "--relative", ref, "--")
-    untracked = _git(root, "ls-files", "--others", "--exclude-standard")
-    return frozenset(Path(p).as_posix() for p in (*changed, *untracked))
 
 
 def affected(project: Project, graph: StaticGraph, files: Iterable[str]) -> Affected:

@@ -14,6 +14,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from steward.project.namespaces import LANDING, LAYERS, PROD, env_prefix, namespace, schema_of
+
 if TYPE_CHECKING:
     from steward.project.contracts import Contract
 
@@ -87,6 +89,10 @@ class Node:
     """The dbt model version of a versioned model (yml `versions:`), None otherwise."""
     model_name: str | None = None
     """A versioned model's name as dbt knows it (the file is `<model_name>_v<version>`)."""
+    layer: str | None = None
+    """The layer of a model's folder `models/<layer>/<team>/` (None for other nodes)."""
+    team: str | None = None
+    """The owning team, resolved once at load time (`steward.project.ownership`)."""
 
     @property
     def dbt_name(self) -> str:
@@ -130,6 +136,8 @@ class SourceTable:
     meta: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     config: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     columns: tuple[Column, ...] = ()
+    team: str | None = None
+    """The team whose bronze folder declares the source (resolved at load time)."""
 
     @property
     def relation(self) -> str:
@@ -146,6 +154,10 @@ class Exposure:
     owner: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     depends_on: tuple[str, ...] = ()
     meta: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    label: str = ""
+    url: str = ""
+    team: str | None = None
+    """The team whose gold folder declares it, else its `owner` found in the registry."""
 
 
 @dataclass(frozen=True)
@@ -187,25 +199,89 @@ class Team:
     github_team: str = ""
     """The GitHub team that reviews the team's folders (`@org/slug`); empty: derived."""
 
+    def reach(self) -> str:
+        """`team electra (data-fr@gridunion.example, #data-fr)`: who to ask, and how."""
+        ways = ", ".join(w for w in (self.contact, self.channel) if w)
+        return f"team {self.id}" + (f" ({ways})" if ways else "")
+
 
 @dataclass(frozen=True)
 class Registry:
+    """The ownership registry: every "who owns what, who may write where" answer.
+
+    A team owns `<prefix><layer>_<team>` for each layer it lists, and its landing
+    namespace `<prefix>landing_<team>`; nothing else (`steward.project.namespaces`)."""
+
     path: str
     teams: tuple[Team, ...]
 
+    @classmethod
+    def implicit(cls, team_id: str, layers: tuple[str, ...] = LAYERS) -> Registry:
+        """A registry for a project without `platform/teams.yml`: the one team named owns
+        its namespaces of every layer."""
+        return cls("", (Team(team_id, Position(""), layers=layers),))
+
     def team(self, team_id: str | None) -> Team | None:
-        for team in self.teams:
-            if team.id == team_id:
-                return team
-        return None
+        return self._by_id.get(team_id) if team_id is not None else None
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Team]:
+        return {team.id: team for team in self.teams}
 
     @property
     def team_ids(self) -> frozenset[str]:
-        return frozenset(team.id for team in self.teams)
+        return frozenset(self._by_id)
 
     @property
     def layers(self) -> frozenset[str]:
         return frozenset(layer for team in self.teams for layer in team.layers)
+
+    def namespaces(
+        self, team_id: str | None, env: str = PROD, *, landing: bool = True
+    ) -> tuple[str, ...]:
+        """The namespaces team `team_id` may write in `env`: one per layer it lists, and
+        (with `landing`) its landing namespace. Unknown team or None: none."""
+        team = self.team(team_id)
+        if team is None:
+            return ()
+        layers = (*team.layers, LANDING) if landing else team.layers
+        return tuple(namespace(layer, team.id, env) for layer in layers)
+
+    def governed(self, env: str = PROD, *, landing: bool = False) -> dict[str, str]:
+        """Every namespace of `env` that a team owns -> the team."""
+        return {
+            name: team.id
+            for team in self.teams
+            for name in self.namespaces(team.id, env, landing=landing)
+        }
+
+    @functools.cached_property
+    def _owners(self) -> dict[str, Team]:
+        """Unprefixed namespace (`silver_platform`, `landing_platform`) -> its team."""
+        return {
+            namespace(layer, team.id): team
+            for team in self.teams
+            for layer in (*team.layers, LANDING)
+        }
+
+    def owner_of(self, name: str | None, env: str = PROD) -> Team | None:
+        """The team owning the namespace of `name` (a schema, `schema.table` or
+        `catalog.schema.table`) in `env`, or in production when `name` carries no prefix
+        of `env`. None: no team owns it (a bad name, another environment's prefix, a
+        layer the team does not list)."""
+        if not name:
+            return None
+        schema = schema_of(name)
+        prefix = env_prefix(env)
+        if prefix and schema.startswith(prefix):
+            found = self._owners.get(schema[len(prefix) :])
+            if found is not None:
+                return found
+        return self._owners.get(schema)
+
+    def owns(self, team_id: str | None, name: str, env: str = PROD) -> bool:
+        """Whether team `team_id` may write `name` (a schema or relation) in `env`."""
+        return schema_of(name) in self.namespaces(team_id, env)
 
 
 @dataclass(frozen=True)

@@ -309,6 +309,8 @@ def read_properties(data: Any, path: str, index: PropertiesIndex, package: str) 
                     owner=dict(exposure.get("owner") or {}),
                     depends_on=tuple(str(d) for d in exposure.get("depends_on") or ()),
                     meta=dict(exposure.get("meta") or {}),
+                    label=str(exposure.get("label") or ""),
+                    url=str(exposure.get("url") or ""),
                 )
             )
     for group in data.get("groups") or []:

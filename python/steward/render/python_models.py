@@ -1,13 +1,15 @@
 """Python models: their `dbt.ref`/`dbt.source` calls and the SQL they send, read from the
-syntax tree (a Python model is never executed by steward)."""
+syntax tree (a Python model is never executed by steward). A call resolves as the same
+call in Jinja does (`refs.py`)."""
 
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from steward.project.model import Node, Position
 from steward.render.model import RefCall, RenderedSql, RenderProblem
+from steward.render.refs import NOTHING, call_display, resolve_ref, resolve_source
 
 if TYPE_CHECKING:
     from steward.render.renderer import Renderer
@@ -47,32 +49,19 @@ def render_python_model(
             if any(a is None for a in args):
                 continue
             names = [str(a) for a in args]
-            target_id: str | None
-            relation: Any
             if method == "ref":
-                target = renderer.by_name.get(names[-1])
-                target_id = target.unique_id if target else None
-                relation = renderer.relations.get(target_id) if target_id else None
+                found = resolve_ref(renderer, names[-1] if names else "")
             else:
-                source = renderer.project.source(*names[:2]) if len(names) >= 2 else None
-                target_id = source.unique_id if source else None
-                relation = source.relation if source else None
-            if target_id is None:
+                found = resolve_source(renderer, *names[:2]) if len(names) >= 2 else NOTHING
+            if found.unique_id is None:
                 problems.append(
                     RenderProblem(
-                        f"dbt.{method}({', '.join(map(repr, names))}) names nothing in the project",
+                        f"dbt.{call_display(method, names)} names nothing in the project",
                         position,
                     )
                 )
-            refs.append(
-                RefCall(
-                    method,
-                    tuple(names),
-                    target_id,
-                    str(relation).lower() if relation else "",
-                    position,
-                )
-            )
+            relation = found.relation.render().lower() if found.relation else ""
+            refs.append(RefCall(method, tuple(names), found.unique_id, relation, position))
         elif method in _SQL_METHODS and args and args[0] is not None:
             statements.append(RenderedSql(args[0], "python", position))
         elif method in _SQL_METHODS and call.args:

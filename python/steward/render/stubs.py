@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -334,6 +335,15 @@ def fromyaml(value: str, default: Any = None) -> Any:
         return yaml.safe_load(value)
     except yaml.YAMLError:
         return default
+
+
+def env_var(name: str, default: Any = None) -> Any:
+    """`env_var()`: its default when one is given, else the environment's value."""
+    if default is not None:
+        return default
+    if name in os.environ:
+        return os.environ[name]
+    raise CompilerError(f"env var `{name}` is not set and has no default")
 
 
 class Placeholder:

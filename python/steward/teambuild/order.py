@@ -1,61 +1,60 @@
-"""The team graph and build order, from dbt's manifest.
-
-A team depends on another when one of its models reads one of the other's. Teams are
-built producers first; ties are broken by name so the order is stable.
-"""
+"""What `steward build` builds, in which order: the graph package's team graph over the
+project model, the same one lint judges DEP001 on, so the build order and the lint gate
+cannot disagree about who depends on whom."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-import networkx as nx
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from steward.errors import UserError
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
-def node_team(node: Mapping[str, Any]) -> str | None:
-    """The owning team of a manifest node: its group, else the team folder of its path."""
-    group = node.get("group") or (node.get("config") or {}).get("group")
-    if group:
-        return str(group)
-    fqn = node.get("fqn") or []
-    return str(fqn[2]) if len(fqn) >= 4 else None
+    from steward.graph import DependencyGraph
+    from steward.project.model import Project
 
 
-def team_graph(manifest: Mapping[str, Any]) -> nx.DiGraph:
-    """Edges producer -> consumer between teams, each labelled with the model pairs."""
-    nodes = manifest.get("nodes", {})
-    graph: nx.DiGraph = nx.DiGraph()
-    for node in nodes.values():
-        if node.get("resource_type") != "model":
-            continue
-        consumer = node_team(node)
-        if consumer is None:
-            continue
-        graph.add_node(consumer)
-        for parent_id in node.get("depends_on", {}).get("nodes", []):
-            parent = nodes.get(parent_id)
-            if parent is None or parent.get("resource_type") != "model":
-                continue
-            producer = node_team(parent)
-            if producer is None or producer == consumer:
-                continue
-            graph.add_node(producer)
-            if graph.has_edge(producer, consumer):
-                graph[producer][consumer]["models"].append((parent_id, node["unique_id"]))
-            else:
-                graph.add_edge(producer, consumer, models=[(parent_id, node["unique_id"])])
-    return graph
+@dataclass(frozen=True)
+class BuildPlan:
+    project: Project
 
+    @classmethod
+    def load(cls, project_dir: Path) -> BuildPlan:
+        from steward.project import load_project
 
-def build_order(graph: nx.DiGraph) -> list[str]:
-    """Teams, producers before consumers; a cycle is a clear error naming it."""
-    try:
-        return list(nx.lexicographical_topological_sort(graph))
-    except nx.NetworkXUnfeasible:
-        cycle = nx.find_cycle(graph)
-        path = " -> ".join([edge[0] for edge in cycle] + [cycle[0][0]])
-        raise UserError(
-            f"the teams depend on each other in a cycle: {path} (rule DEP001)"
-        ) from None
+        return cls(load_project(project_dir))
+
+    @functools.cached_property
+    def graph(self) -> DependencyGraph:
+        from steward.graph import build_graph
+        from steward.render import render_project
+
+        return build_graph(render_project(self.project))
+
+    @functools.cached_property
+    def owners(self) -> Mapping[str, str | None]:
+        """Every node's and source's team, by unique id (as the project model resolved it)."""
+        owners: dict[str, str | None] = {uid: n.team for uid, n in self.project.nodes.items()}
+        owners.update({uid: s.team for uid, s in self.project.sources.items()})
+        return MappingProxyType(owners)
+
+    @property
+    def teams(self) -> frozenset[str]:
+        """The teams that have models in this project."""
+        return frozenset(n.team for n in self.project.models if n.team is not None)
+
+    def order(self) -> list[str]:
+        """The teams with models, producers before consumers, ties by name; a cycle
+        between teams is a `UserError` naming it (rule DEP001)."""
+        teams = self.teams
+        return [team for team in self.graph.team_order() if team in teams]
+
+    def check_team(self, team: str) -> None:
+        if team not in self.teams:
+            known = ", ".join(sorted(self.teams)) or "none"
+            raise UserError(f"team '{team}' has no models in this project (teams: {known})")

@@ -17,7 +17,7 @@ from steward.errors import UserError
 from steward.lakehouse.java import check_java
 from steward.teambuild import history
 from steward.teambuild.context import RunContext, environment
-from steward.teambuild.order import build_order, team_graph
+from steward.teambuild.order import BuildPlan
 from steward.teambuild.upstream import UpstreamProblem, check_upstream, describe
 
 
@@ -88,7 +88,7 @@ def parse_manifest(context: RunContext) -> dict[str, Any]:
 
 
 def teams_in_order(context: RunContext) -> list[str]:
-    return build_order(team_graph(parse_manifest(context)))
+    return BuildPlan.load(context.project_dir).order()
 
 
 def _statuses(result: Any) -> dict[str, int]:
@@ -99,11 +99,9 @@ def _statuses(result: Any) -> dict[str, int]:
     return counts
 
 
-def team_contacts(context: RunContext) -> dict[str, str]:
+def team_contacts(plan: BuildPlan) -> dict[str, str]:
     """team -> "contact, channel" from the registry (empty when there is none)."""
-    from steward.project.registry import read_registry
-
-    registry, _ = read_registry(context.project_dir)
+    registry = plan.project.registry
     if registry is None:
         return {}
     return {
@@ -119,6 +117,7 @@ def build_team(
     manifest: Mapping[str, Any] | None = None,
     ignore_upstream: bool = False,
     now: datetime | None = None,
+    plan: BuildPlan | None = None,
 ) -> TeamRun:
     """`dbt build` of exactly the team's models (its dbt group) and their tests.
 
@@ -140,10 +139,15 @@ def build_team(
     problems: list[UpstreamProblem] = []
     exclude: list[str] = []
     if manifest is not None:
+        plan = plan or BuildPlan.load(context.project_dir)
         problems = check_upstream(
-            manifest, team, history.load_states(context), now or datetime.now(timezone.utc)
+            manifest,
+            team,
+            history.load_states(context),
+            now or datetime.now(timezone.utc),
+            plan.owners,
         )
-        contacts = team_contacts(context)
+        contacts = team_contacts(plan)
         for problem in problems:
             line = describe(problem, contacts)
             if ignore_upstream:
@@ -174,10 +178,19 @@ def build_teams(
     teams: Sequence[str],
     extra_args: Sequence[str] = (),
     ignore_upstream: bool = False,
+    plan: BuildPlan | None = None,
 ) -> list[TeamRun]:
     """Build `teams` in the order given, each after checking the products it reads."""
     manifest = parse_manifest(context)
+    plan = plan or BuildPlan.load(context.project_dir)
     return [
-        build_team(context, team, extra_args, manifest=manifest, ignore_upstream=ignore_upstream)
+        build_team(
+            context,
+            team,
+            extra_args,
+            manifest=manifest,
+            ignore_upstream=ignore_upstream,
+            plan=plan,
+        )
         for team in teams
     ]

@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from steward.teambuild.history import NodeState
-from steward.teambuild.order import node_team
 
 DEFAULT_MAX_AGE = timedelta(hours=26)  # a daily producer, with two hours of slack
 _PASSING_TESTS = {"pass", "warn"}
@@ -42,12 +41,16 @@ def _max_age(node: Mapping[str, Any]) -> timedelta:
     return timedelta(hours=float(hours)) if hours is not None else DEFAULT_MAX_AGE
 
 
-def upstream_products(manifest: Mapping[str, Any], team: str) -> dict[str, list[str]]:
-    """Other teams' models read directly by `team`'s models: product -> consumers."""
+def upstream_products(
+    manifest: Mapping[str, Any], team: str, owners: Mapping[str, str | None]
+) -> dict[str, list[str]]:
+    """Other teams' models read directly by `team`'s models: product -> consumers.
+    `owners` is each node's team as the project model resolved it (`BuildPlan.owners`);
+    the manifest says what dbt will run and what it reads."""
     nodes = manifest.get("nodes", {})
     products: dict[str, list[str]] = {}
     for node in nodes.values():
-        if node.get("resource_type") != "model" or node_team(node) != team:
+        if node.get("resource_type") != "model" or owners.get(node["unique_id"]) != team:
             continue
         for parent_id in node.get("depends_on", {}).get("nodes", []):
             parent = nodes.get(parent_id)
@@ -55,7 +58,7 @@ def upstream_products(manifest: Mapping[str, Any], team: str) -> dict[str, list[
                 continue
             if parent.get("config", {}).get("materialized") == "ephemeral":
                 continue
-            if node_team(parent) != team:
+            if owners.get(parent_id) != team:
                 products.setdefault(parent_id, []).append(node["unique_id"])
     return products
 
@@ -74,13 +77,14 @@ def check_upstream(
     team: str,
     states: Mapping[str, NodeState],
     now: datetime,
+    owners: Mapping[str, str | None],
 ) -> list[UpstreamProblem]:
     """The upstream products of `team` that are not fit to build on, and why."""
     problems = []
     nodes = manifest.get("nodes", {})
-    for product, consumers in sorted(upstream_products(manifest, team).items()):
+    for product, consumers in sorted(upstream_products(manifest, team, owners).items()):
         node = nodes[product]
-        producer = node_team(node) or "unknown"
+        producer = owners.get(product) or "unknown"
         state = states.get(product)
         reason = None
         if state is None:

@@ -6,12 +6,11 @@ from collections.abc import Iterator
 
 from steward.contracts.checks import contract_problems
 from steward.lint.context import LintContext
-from steward.lint.finding import Finding
-from steward.lint.rule import rule
+from steward.lint.rule import Violation, rule
 
 
 @rule("CON001", "a public model without a contract, or a contract without a model")
-def check(ctx: LintContext) -> Iterator[Finding]:
+def check(ctx: LintContext) -> Iterator[Violation]:
     """What it does:
         In a project with a `contracts/` folder: every public model (`access: public`) has
         a data contract `contracts/<team>/<model>.yaml` (ODCS v3), every contract has its
@@ -56,7 +55,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     }
     for problem in contract_problems(ctx.project, access):
         node = ctx.project.node_by_name(problem.model) if problem.model else None
-        yield ctx.finding("CON001", "error", problem.position, problem.message, node)
+        yield Violation(problem.position, problem.message, node)
 
 
 RULE = check

@@ -6,12 +6,11 @@ from collections.abc import Iterator
 
 from steward.contracts.checks import lint_lineage, stale_generated
 from steward.lint.context import LintContext
-from steward.lint.finding import Finding
-from steward.lint.rule import rule
+from steward.lint.rule import Violation, rule
 
 
 @rule("CON002", "generated contract yml is stale", graph=True)
-def check(ctx: LintContext) -> Iterator[Finding]:
+def check(ctx: LintContext) -> Iterator[Violation]:
     """What it does:
         Generates, in memory, the properties yml of every contracted model
         (`<model>.contract.yml` beside its SQL) and compares it with the committed file:
@@ -40,7 +39,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         return
     for item in stale_generated(ctx.project, lint_lineage(ctx)):
         node = ctx.project.node_by_name(item.model) if item.model else None
-        yield ctx.finding("CON002", "error", item.position, item.message, node)
+        yield Violation(item.position, item.message, node)
 
 
 RULE = check

@@ -6,12 +6,11 @@ from collections.abc import Iterator
 
 from steward.contracts.checks import head_violations, lint_lineage
 from steward.lint.context import LintContext
-from steward.lint.finding import Finding
-from steward.lint.rule import rule
+from steward.lint.rule import Violation, rule
 
 
 @rule("CON003", "a breaking change to a public model without a new version", graph=True)
-def check(ctx: LintContext) -> Iterator[Finding]:
+def check(ctx: LintContext) -> Iterator[Violation]:
     """What it does:
         `steward contracts breaking --base REF` compares every contract and its model with
         the base revision: a column removed or renamed, a type narrowed or changed, a
@@ -47,13 +46,12 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         return
     for violation in head_violations(ctx.project, lint_lineage(ctx)):
         node = ctx.project.node_by_name(violation.model)
-        yield ctx.finding(
-            "CON003",
-            violation.severity,
+        yield Violation(
             violation.position,
             violation.message,
             node,
             team=violation.team,
+            severity=violation.severity,
         )
 
 

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from steward.graph import Edge, describe
 from steward.lint.context import LintContext
-from steward.lint.finding import Finding
-from steward.lint.rule import rule
+from steward.lint.rule import Violation, rule
 from steward.project.model import Position
 
 
@@ -27,7 +26,7 @@ def _position(ctx: LintContext, edge: Edge) -> Position | None:
     "a cycle, between models or between teams (hard-coded references included)",
     graph=True,
 )
-def check(ctx: LintContext) -> Iterator[Finding]:
+def check(ctx: LintContext) -> Iterator[Violation]:
     """What it does:
         Builds the dependency graph from `ref()`, `source()` and hard-coded relation names
         and reports every cycle between models, and every cycle between teams (team A
@@ -55,9 +54,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if facts is None or position is None:
             continue
         what = "models" if cycle.kind == "model" else "teams"
-        yield ctx.finding(
-            "DEP001",
-            "error",
+        yield Violation(
             position,
             f"{what} form a cycle: {describe(graph, cycle)}",
             facts.node,

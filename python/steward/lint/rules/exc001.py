@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from steward.lint.context import LintContext
-from steward.lint.finding import Finding
-from steward.lint.rule import rule
+from steward.lint.rule import Violation, rule
 
 
 @rule("EXC001", "an exception in platform/exceptions.yml that is expired, unused or undated")
-def check(ctx: LintContext) -> Iterator[Finding]:
+def check(ctx: LintContext) -> Iterator[Violation]:
     """What it does:
         Reviews `platform/exceptions.yml`: every entry names a rule, a model glob, a
         reason, an owner and an expiry date. An entry past its date stops suppressing and

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from steward.lint.context import LintContext, NodeFacts, Read
-from steward.lint.finding import Finding
-from steward.lint.rule import rule
+from steward.lint.rule import Violation, rule
 
 ORDER = {"bronze": 0, "silver": 1, "gold": 2}
 
@@ -56,7 +55,7 @@ def _verdict(ctx: LintContext, facts: NodeFacts, read: Read) -> str | None:
 
 
 @rule("LAY001", "a read against the layer direction", needs_registry=True, graph=True)
-def check(ctx: LintContext) -> Iterator[Finding]:
+def check(ctx: LintContext) -> Iterator[Violation]:
     """What it does:
         Checks every read against the layer contract: bronze reads only its own team's
         sources; silver reads its own bronze and any public silver; gold reads public
@@ -86,9 +85,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             reason = _verdict(ctx, facts, read)
             if reason:
                 how = read.ref.display if read.ref else f"`{read.relation.qualified}`"
-                yield ctx.finding(
-                    "LAY001",
-                    "error",
+                yield Violation(
                     read.position,
                     f"`{facts.node.name}` ({facts.layer}) reads {how}: {reason}",
                     facts.node,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from steward.lint.context import LintContext, parse_model_name
-from steward.lint.finding import Finding
-from steward.lint.rule import rule
+from steward.lint.rule import Violation, rule
 
 
 @rule(
@@ -14,7 +13,7 @@ from steward.lint.rule import rule
     "name or folder does not follow <layer>_<team>__<entity> under models/<layer>/<team>/",
     needs_registry=True,
 )
-def check(ctx: LintContext) -> Iterator[Finding]:
+def check(ctx: LintContext) -> Iterator[Violation]:
     """What it does:
         Checks that every model is named `<layer>_<team>__<entity>` and lives in
         `models/<layer>/<team>/`, with name and folder agreeing.
@@ -41,9 +40,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         node = facts.node
         folders = node.folders
         if len(folders) < 2:
-            yield ctx.finding(
-                "NS001",
-                "error",
+            yield Violation(
                 node.position,
                 f"model `{node.name}` is not under models/<layer>/<team>/; move it to the "
                 "folder of its layer and team",
@@ -53,18 +50,14 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         expected = f"{folders[0]}_{folders[1]}"
         parsed = parse_model_name(node.name)
         if parsed is None:
-            yield ctx.finding(
-                "NS001",
-                "error",
+            yield Violation(
                 node.position,
                 f"model name `{node.name}` does not follow <layer>_<team>__<entity>; in "
                 f"models/{folders[0]}/{folders[1]}/ name it `{expected}__<entity>`",
                 node,
             )
         elif f"{parsed.layer}_{parsed.team}" != expected:
-            yield ctx.finding(
-                "NS001",
-                "error",
+            yield Violation(
                 node.position,
                 f"model `{node.name}` lives in models/{folders[0]}/{folders[1]}/: name and "
                 f"folder disagree; name it `{expected}__{parsed.entity}` or move it to "

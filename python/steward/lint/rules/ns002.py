@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from steward.lint.context import LintContext
-from steward.lint.finding import Finding
-from steward.lint.rule import rule
+from steward.lint.rule import Violation, rule
 
 
 @rule("NS002", "unknown layer or team (not in the registry)", needs_registry=True)
-def check(ctx: LintContext) -> Iterator[Finding]:
+def check(ctx: LintContext) -> Iterator[Violation]:
     """What it does:
         Checks that the layer and team of each model's folder are known: the layer is one
         of the platform's layers, the team is in `platform/teams.yml`, and the team lists
@@ -40,25 +39,19 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         team = ctx.team(facts.team)
         if facts.layer not in ctx.layers:
             known = ", ".join(sorted(ctx.layers))
-            yield ctx.finding(
-                "NS002",
-                "error",
+            yield Violation(
                 node.position,
                 f"unknown layer `{facts.layer}` (known layers: {known})",
                 node,
             )
         elif team is None:
-            yield ctx.finding(
-                "NS002",
-                "error",
+            yield Violation(
                 node.position,
                 f"unknown team `{facts.team}`: not in platform/teams.yml",
                 node,
             )
         elif facts.layer not in team.layers:
-            yield ctx.finding(
-                "NS002",
-                "error",
+            yield Violation(
                 node.position,
                 f"team `{team.id}` does not own layer `{facts.layer}` (its layers: "
                 f"{', '.join(team.layers) or 'none'}); see platform/teams.yml",

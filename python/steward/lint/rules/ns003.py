@@ -6,9 +6,8 @@ import re
 from collections.abc import Iterator
 
 from steward.lint.context import LintContext
-from steward.lint.finding import Finding
 from steward.lint.locate import with_column
-from steward.lint.rule import rule
+from steward.lint.rule import Violation, rule
 from steward.project.model import Position
 
 KEYS = ("schema", "alias", "database", "target_schema", "target_database")
@@ -17,7 +16,7 @@ _MACRO_DEFINITION = re.compile(r"\{%-?\s*macro\s+(" + "|".join(NAMESPACE_MACROS)
 
 
 @rule("NS003", "schema, alias or database set by hand", needs_registry=True)
-def check(ctx: LintContext) -> Iterator[Finding]:
+def check(ctx: LintContext) -> Iterator[Violation]:
     """What it does:
         Finds `schema`, `alias` and `database` (and a snapshot's `target_schema` /
         `target_database`) set in a model's `config()`, its yml or `dbt_project.yml`.
@@ -58,9 +57,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 if origin.path == "dbt_project.yml"
                 else ("its yml" if origin.path != node.path else "config()")
             )
-            yield ctx.finding(
-                "NS003",
-                "error",
+            yield Violation(
                 Position(position.path, position.line, position.column),
                 f"`{key}: {config.get(key)}` is set by hand for {node.resource_type} "
                 f"`{node.name}` (in {where}); remove it: the namespace macros derive schema, "
@@ -69,16 +66,14 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             )
 
 
-def _overrides(ctx: LintContext) -> Iterator[Finding]:
+def _overrides(ctx: LintContext) -> Iterator[Violation]:
     """Namespace macros defined outside the root project's macro files."""
     for facts in ctx.facts.values():
         node = facts.node
         for match in _MACRO_DEFINITION.finditer(node.raw_code):
             line = node.raw_code.count("\n", 0, match.start()) + 1 + node.code_line - 1
             column = match.start() - (node.raw_code.rfind("\n", 0, match.start()) + 1) + 1
-            yield ctx.finding(
-                "NS003",
-                "error",
+            yield Violation(
                 Position(node.path, line, column),
                 f"{node.resource_type} `{node.name}` defines its own `{match.group(1)}`: a "
                 "model-local namespace macro aims its statements outside the namespace the "
@@ -90,9 +85,7 @@ def _overrides(ctx: LintContext) -> Iterator[Finding]:
             continue
         for name, line in macro_file.macros:
             if name in NAMESPACE_MACROS:
-                yield ctx.finding(
-                    "NS003",
-                    "error",
+                yield Violation(
                     Position(macro_file.path, line),
                     f"package `{macro_file.package}` defines `{name}`: its nodes would "
                     "escape the namespace convention; remove it (only the project's own "

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from steward.lint.context import LintContext
-from steward.lint.finding import Finding
 from steward.lint.locate import with_column
-from steward.lint.rule import rule
+from steward.lint.rule import Violation, rule
 
 
 @rule(
@@ -15,7 +14,7 @@ from steward.lint.rule import rule
     "owner missing, or yml owner disagrees with the path and the registry",
     needs_registry=True,
 )
-def check(ctx: LintContext) -> Iterator[Finding]:
+def check(ctx: LintContext) -> Iterator[Violation]:
     """What it does:
         The folder of a model names its owning team. Checks that every model has an owner
         (a folder naming a team of `platform/teams.yml`, else a `meta.owner` or a `group`),
@@ -56,9 +55,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if path_team is None:
             if not owner and not group:
                 position = node.properties.position if node.properties else node.position
-                yield ctx.finding(
-                    "OWN001",
-                    "error",
+                yield Violation(
                     position,
                     f"model `{node.name}` has no owner: its folder names no team of "
                     "platform/teams.yml and it sets no `meta.owner`; move it to "
@@ -70,18 +67,14 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             origin = origins.get("meta", node.position)
             position = with_column(origin, ctx.project.text(origin.path), "owner")
             if ctx.team(str(owner)) is None:
-                yield ctx.finding(
-                    "OWN001",
-                    "error",
+                yield Violation(
                     position,
                     f"owner `{owner}` of model `{node.name}` is not a team in "
                     f"platform/teams.yml; the folder says `{path_team}`",
                     node,
                 )
             elif str(owner) != path_team:
-                yield ctx.finding(
-                    "OWN001",
-                    "error",
+                yield Violation(
                     position,
                     f"owner `{owner}` of model `{node.name}` disagrees with its folder "
                     f"models/{facts.layer}/{path_team}/; the owner is `{path_team}`",
@@ -89,9 +82,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 )
         if group and str(group) != path_team:
             origin = origins.get("group", node.position)
-            yield ctx.finding(
-                "OWN001",
-                "error",
+            yield Violation(
                 with_column(origin, ctx.project.text(origin.path), "group"),
                 f"group `{group}` of model `{node.name}` is not its team's group `{path_team}`",
                 node,

@@ -6,13 +6,12 @@ from collections.abc import Iterator
 
 from steward.access.codeowners import CODEOWNERS_PATH, codeowners, stale_line
 from steward.lint.context import LintContext
-from steward.lint.finding import Finding
-from steward.lint.rule import rule
+from steward.lint.rule import Violation, rule
 from steward.project.model import Position
 
 
 @rule("OWN002", ".github/CODEOWNERS is missing or stale", needs_registry=True)
-def check(ctx: LintContext) -> Iterator[Finding]:
+def check(ctx: LintContext) -> Iterator[Violation]:
     """What it does:
         Compares the committed `.github/CODEOWNERS` with the one `steward codeowners`
         generates from `platform/teams.yml`: each team reviews its folders
@@ -51,7 +50,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             "(edited by hand, or the registry changed); run `steward codeowners` and "
             "commit the file"
         )
-    yield ctx.finding("OWN002", "error", Position(CODEOWNERS_PATH, line, 1), message)
+    yield Violation(Position(CODEOWNERS_PATH, line, 1), message)
 
 
 RULE = check

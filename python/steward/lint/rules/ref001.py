@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from steward.lint.context import LintContext, Read
-from steward.lint.finding import Finding
-from steward.lint.rule import rule
+from steward.lint.rule import Violation, rule
 
 
 @rule("REF001", "a relation named directly in SQL instead of ref()/source()")
-def check(ctx: LintContext) -> Iterator[Finding]:
+def check(ctx: LintContext) -> Iterator[Violation]:
     """What it does:
         Finds every relation a model, snapshot, hook or operation (a macro run with
         `dbt run-operation`) reads that did not come from `ref()` or `source()`: a
@@ -42,9 +41,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 continue
             message = _message(ctx, read)
             where = "" if read.origin.kind == "model" else f" (in a {read.origin.kind})"
-            yield ctx.finding(
-                "REF001",
-                "error",
+            yield Violation(
                 read.position,
                 f"{node.resource_type} `{node.name}`{where} {message}",
                 node,
@@ -56,9 +53,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             if read.origin.kind == "operation"
             else f"{read.origin.kind} hook"
         )
-        yield ctx.finding(
-            "REF001",
-            "error",
+        yield Violation(
             read.position,
             f"{subject} {_message(ctx, read)}",
             None,

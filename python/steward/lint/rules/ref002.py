@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from steward.lint.context import LintContext
-from steward.lint.finding import Finding
-from steward.lint.rule import rule
+from steward.lint.rule import Violation, rule
 
 
 @rule(
@@ -15,7 +14,7 @@ from steward.lint.rule import rule
     needs_registry=True,
     graph=True,
 )
-def check(ctx: LintContext) -> Iterator[Finding]:
+def check(ctx: LintContext) -> Iterator[Violation]:
     """What it does:
         Finds reads (by `ref()` or by name) of another team's model whose `access` is not
         `public`.
@@ -51,9 +50,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             if access == "public":
                 continue
             how = read.ref.display if read.ref else f"`{read.relation.qualified}`"
-            yield ctx.finding(
-                "REF002",
-                "error",
+            yield Violation(
                 read.position,
                 f"`{node.name}` reads {how}, a model of team `{target.team}` with access "
                 f"`{access}`; only public models may be read across teams (ask "

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from steward.lint.context import LintContext
-from steward.lint.finding import Finding
 from steward.lint.locate import find_text, with_column
-from steward.lint.rule import rule
+from steward.lint.rule import Violation, rule
 from steward.project.model import Position
 from steward.sql.analyze import parse_error_location
 
 
 @rule("SQL001", "a model or macro that does not render or parse")
-def check(ctx: LintContext) -> Iterator[Finding]:
+def check(ctx: LintContext) -> Iterator[Violation]:
     """What it does:
         Renders every model, snapshot, test, hook and macro as dbt would (both branches of
         `is_incremental()`) and parses the result as Spark SQL. A template that fails to
@@ -43,9 +42,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             if problem.macro:
                 needle = problem.macro.split(" ")[0]
                 position = with_column(position, ctx.project.text(position.path), needle)
-            yield ctx.finding(
-                "SQL001",
-                "error",
+            yield Violation(
                 position,
                 f"{node.resource_type} `{node.name}` does not render: {problem.message}",
                 node,
@@ -67,18 +64,14 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 analysis.parse_errors[0] if analysis.parse_errors else (analysis.unknown[0].reason)
             )
             branch = " (is_incremental() branch)" if sql.incremental else ""
-            yield ctx.finding(
-                "SQL001",
-                "error",
+            yield Violation(
                 position,
                 f"{node.resource_type} `{node.name}` does not parse as Spark SQL{branch}: {reason}",
                 node,
             )
         for site in facts.writes:
             if site.unknown is not None and site.unknown.reason.startswith("does not parse"):
-                yield ctx.finding(
-                    "SQL001",
-                    "error",
+                yield Violation(
                     site.position,
                     f"{site.origin.kind} of `{node.name}` {site.unknown.reason}",
                     node,
@@ -94,12 +87,10 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             position = with_column(
                 position, ctx.project.text(position.path), problem.macro.split(" ")[0]
             )
-        yield ctx.finding("SQL001", "error", position, f"{what}: {problem.message}")
+        yield Violation(position, f"{what}: {problem.message}")
     for site in ctx.operations:
         if site.unknown is not None and site.unknown.reason.startswith("does not parse"):
-            yield ctx.finding(
-                "SQL001", "error", site.position, f"{site.origin.kind} hook {site.unknown.reason}"
-            )
+            yield Violation(site.position, f"{site.origin.kind} hook {site.unknown.reason}")
 
 
 RULE = check

@@ -5,16 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from steward.guard.policy import ALLOWED_SETTINGS, COMMIT_METADATA_KEY
+from steward.guard.policy import ALLOWED_SETTINGS, COMMIT_METADATA_KEY, SESSION_CATALOG
 from steward.lint.context import LintContext, WriteSite
-from steward.lint.finding import Finding
 from steward.lint.locate import find_text
-from steward.lint.rule import rule
+from steward.lint.rule import Violation, rule
 from steward.project.model import Node, Position
 from steward.render.model import RenderedSql
 from steward.sql.analyze import analyze
-
-_NAMESPACE_KINDS = ("SCHEMA", "DATABASE")
 
 
 def _reason(
@@ -34,17 +31,24 @@ def _reason(
         return f"runs {what} on a target it cannot name"
     if target.path is not None:
         return f"runs {what} on the path `{target.path}`: writes by path bypass every namespace"
+    if write.location is not None:
+        return (
+            f"runs {what} on `{target.qualified}` with its files at `{write.location}` (a "
+            "LOCATION or path option): writes by path bypass every namespace"
+        )
     if own_relation is not None and target.qualified == own_relation:
         return None
-    if write.object_type in _NAMESPACE_KINDS or write.kind == "USE":
-        namespace = target.namespace
-    else:
-        namespace = target.namespace
-        if namespace is None:
-            return (
-                f"runs {what} on `{target.name}` without a schema: the namespace it lands "
-                "in depends on the session"
-            )
+    if target.catalog and target.catalog != SESSION_CATALOG:
+        return (
+            f"runs {what} on `{target.qualified}` in catalog `{target.catalog}`: steward "
+            "governs the session catalog only"
+        )
+    namespace = target.schema or site.schema
+    if namespace is None:
+        return (
+            f"runs {what} on `{target.name}` without a schema: the namespace it lands "
+            "in depends on the session"
+        )
     if namespace in ctx.owned_namespaces(team):
         return None
     owner = ctx.namespace_owner(namespace)
@@ -61,7 +65,7 @@ def _sites(
     team: str | None,
     own: str | None,
     subject: str,
-) -> Iterator[Finding]:
+) -> Iterator[Violation]:
     seen: set[tuple[object, ...]] = set()
     for site in sites:
         reason = _reason(ctx, site, team, own)
@@ -72,9 +76,7 @@ def _sites(
             continue
         seen.add(key)
         via = site.origin.kind
-        yield ctx.finding(
-            "WRT001",
-            "error",
+        yield Violation(
             site.position,
             f"{subject} ({via}) {reason}; a model writes only its own relation",
             node,
@@ -83,7 +85,7 @@ def _sites(
 
 
 @rule("WRT001", "a write into a namespace the team does not own, by any route", needs_registry=True)
-def check(ctx: LintContext) -> Iterator[Finding]:
+def check(ctx: LintContext) -> Iterator[Violation]:
     """What it does:
         Collects every write a build would run, by any route: DML or DDL in model SQL,
         pre- and post-hooks, `on-run-start`/`on-run-end`, `run_query`, `statement` and
@@ -118,7 +120,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             namespace = relation.schema.lower()
             owner = ctx.namespace_owner(namespace)
             foreign = namespace not in ctx.owned_namespaces(facts.team)
-            if node.resource_type != "model":
+            if node.resource_type == "model" and not _placed_in_own_layer(ctx, node):
+                foreign = False  # NS002 names the cause: an unknown team or layer
+            elif node.resource_type != "model":
                 foreign = owner is not None and owner != facts.team
             if foreign:
                 origins = facts.rendered.config_origins
@@ -131,9 +135,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                     if node.resource_type == "test"
                     else "would be built as"
                 )
-                yield ctx.finding(
-                    "WRT001",
-                    "error",
+                yield Violation(
                     position,
                     f"{subject} {built} `{relation.render()}`, in namespace "
                     f"`{namespace}` owned by {holder}, not by `{facts.team}`",
@@ -143,8 +145,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         yield from _config_writes(
             ctx, facts.rendered.config, facts.rendered.config_origins, node, subject
         )
-        yield from _settings(ctx, (*facts.rendered.sql, *facts.rendered.statements), node, subject)
-    yield from _settings(ctx, ctx.rendered.operations, None, "the project")
+        yield from _settings((*facts.rendered.sql, *facts.rendered.statements), node, subject)
+    yield from _settings(ctx.rendered.operations, None, "the project")
     for site in ctx.operations:
         path = site.origin.position.path
         if site.origin.kind in _PROJECT_HOOKS:
@@ -157,6 +159,12 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         yield from _sites(ctx, (site,), None, ctx.operation_team(path), None, subject)
 
 
+def _placed_in_own_layer(ctx: LintContext, node: Node) -> bool:
+    """Whether the model's folder is a layer its team lists (else NS002 reports it)."""
+    team = ctx.team(node.team)
+    return team is not None and node.layer in team.layers
+
+
 _LOCATION_KEYS = ("location_root", "location")
 _PROJECT_HOOKS = ("on-run-start", "on-run-end")
 
@@ -167,7 +175,7 @@ def _config_writes(
     origins: Mapping[str, Position],
     node: Node,
     subject: str,
-) -> Iterator[Finding]:
+) -> Iterator[Violation]:
     """Writes hidden in configuration: an explicit location (a write by path), and SQL
     smuggled into the merge through `incremental_predicates`."""
     options = config.get("options")
@@ -177,9 +185,7 @@ def _config_writes(
     for key, value in paths:
         if value in (None, ""):
             continue
-        yield ctx.finding(
-            "WRT001",
-            "error",
+        yield Violation(
             _key_position(ctx, origins, key, node),
             f"{subject} sets `{key}` to `{value}`: its files would go there, not to its "
             "namespace's folder, and a write by path bypasses every namespace; remove it",
@@ -192,9 +198,7 @@ def _config_writes(
         analysis = analyze(f"select 1 from t where {predicate}")
         if len(analysis.statements) == 1 and analysis.is_read_only:
             continue
-        yield ctx.finding(
-            "WRT001",
-            "error",
+        yield Violation(
             _key_position(ctx, origins, "incremental_predicates", node),
             f"{subject}: incremental predicate `{' '.join(str(predicate).split())[:60]}` is "
             "not one condition (it adds a statement or a write to the merge); a predicate "
@@ -203,9 +207,7 @@ def _config_writes(
         )
 
 
-def _settings(
-    ctx: LintContext, sqls: Iterable[RenderedSql], node: Node | None, subject: str
-) -> Iterator[Finding]:
+def _settings(sqls: Iterable[RenderedSql], node: Node | None, subject: str) -> Iterator[Violation]:
     """A SET of a key the run-time guard refuses (steward.guard.policy.ALLOWED_SETTINGS)."""
     for sql in sqls:
         for key in analyze(sql.sql).settings:
@@ -217,9 +219,7 @@ def _settings(
                 else "it is not on steward's allow-list of settings, and could switch a "
                 "protection off"
             )
-            yield ctx.finding(
-                "WRT001", "error", sql.position, f"{subject} ({sql.kind}) sets `{key}`: {why}", node
-            )
+            yield Violation(sql.position, f"{subject} ({sql.kind}) sets `{key}`: {why}", node)
 
 
 def _key_position(

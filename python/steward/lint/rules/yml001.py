@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from steward.findings import WARNING
 from steward.lint.context import LintContext
-from steward.lint.finding import WARNING, Finding
-from steward.lint.rule import rule
+from steward.lint.rule import Violation, rule
 
 
 @rule("YML001", "an unknown or misspelled key in dbt yml or config", severity=WARNING)
-def check(ctx: LintContext) -> Iterator[Finding]:
+def check(ctx: LintContext) -> Iterator[Violation]:
     """What it does:
         Validates the keys of `dbt_project.yml`, the yml properties files, the registry
         and the exceptions file against the keys dbt (and steward) know, and checks that
@@ -36,7 +36,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     """
     for issue in ctx.project.issues:
         node = ctx.project.node_by_name(issue.model) if issue.model else None
-        yield ctx.finding(issue.rule, issue.severity, issue.position, issue.message, node)
+        yield Violation(issue.position, issue.message, node)
 
 
 RULE = check

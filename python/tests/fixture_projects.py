@@ -1,0 +1,24 @@
+"""Fixture projects built at test time: a base fixture with an overlay laid over it.
+
+`fixtures/<name>_overlay/` holds only what differs from its base fixture: each of its files
+replaces or adds the file at the same path.
+
+- `violations`: `gridlite` with one planted violation per rule.
+- `contracts_consumers`: `contracts_project` read by a second team, with an exposure
+  behind each consumer.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+OVERLAYS = {"violations": "gridlite", "contracts_consumers": "contracts_project"}
+
+
+def build_fixture(name: str, dest: Path) -> Path:
+    """Materialise the overlay fixture `name` at `dest` (which must not exist yet)."""
+    shutil.copytree(FIXTURES / OVERLAYS[name], dest)
+    shutil.copytree(FIXTURES / f"{name}_overlay", dest, dirs_exist_ok=True)
+    return dest
