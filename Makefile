@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 JARS := .cache/jars/.fetched
+WEB := python/steward/docs/web
+WEB_INSTALLED := $(WEB)/node_modules/.installed
+CHROMIUM := /usr/bin/chromium
 
 # The demo's data are the generator's default days (2026-03-28 to 30); the build is judged
 # as of the morning after them, so the contracts' freshness SLAs hold as they did then.
@@ -12,14 +15,29 @@ DEMO_AS_OF ?= 2026-03-31T06:00
 
 .PHONY: demo test setup bench bench-lint lint format clean
 
-demo: $(JARS)
+demo: setup
 	$(BIN)/steward data generate
 	$(BIN)/steward build --all --as-of $(DEMO_AS_OF)
+	$(BIN)/steward docs build
+	@echo "The discovery site is in site/: open file://$(CURDIR)/site/index.html in a browser,"
+	@echo "or serve it with: $(BIN)/steward docs serve   (http://127.0.0.1:8000/)"
 
-test: $(JARS)
+test: setup
 	$(BIN)/python -m pytest
 
-setup: $(JARS)
+# Python (the venv), Java and the Delta jars, the discovery site's browser libraries
+# (npm, from the committed package-lock.json) and Debian's chromium for its browser tests.
+setup: $(JARS) $(WEB_INSTALLED) $(CHROMIUM)
+
+$(WEB_INSTALLED): $(WEB)/package.json $(WEB)/package-lock.json
+	command -v npm >/dev/null || (apt-get update && apt-get install -y nodejs npm)
+	cd $(WEB) && npm ci --no-audit --no-fund
+	touch $@
+
+# Debian's chromium, driven by Playwright in the tests (never `playwright install`).
+$(CHROMIUM):
+	apt-get update
+	apt-get install -y chromium
 
 bench: $(JARS)
 	$(BIN)/steward bench pipeline

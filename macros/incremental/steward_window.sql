@@ -8,7 +8,8 @@
     {{ config(incremental_window={'column': 'reading_date'}) }}
 
   keys: column (a date or timestamp column of the model: the newest value already in the
-  table anchors the window), lookback_days (default var('lookback_days')), grain ('day' or
+  table anchors the window), lookback_days (default: the folder's meta.lookback_days, which
+  `steward config generate` writes from platform/config/, else var('lookback_days')), grain ('day' or
   'month': the start is moved back to the first day of its month), target_column (the
   column the merge prunes the existing table on, default `column`).
 
@@ -34,7 +35,7 @@
     {{ exceptions.raise_compiler_error(model.original_file_path ~ ": steward_window_start() needs config(incremental_window={'column': ...})") }}
   {%- endif -%}
   {%- if not is_incremental() -%}{{ return(none) }}{%- endif -%}
-  {%- set lookback = window.get('lookback_days', var('lookback_days', 4)) | int -%}
+  {%- set lookback = window.get('lookback_days', (config.get('meta') or {}).get('lookback_days', var('lookback_days', 4))) | int -%}
   {%- set start_expr = "date_sub(to_date(max(" ~ window['column'] ~ ")), " ~ lookback ~ ")" -%}
   {%- if window.get('grain', 'day') == 'month' -%}
     {%- set start_expr = "trunc(" ~ start_expr ~ ", 'MM')" -%}

@@ -14,6 +14,21 @@ import shutil
 from pathlib import Path
 
 FIXTURES = Path(__file__).parent / "fixtures"
+REFERENCE = Path(__file__).resolve().parents[2]
+REFERENCE_PARTS = (
+    "dbt_project.yml",
+    "packages.yml",
+    "models",
+    "macros",
+    "contracts",
+    "platform",
+    "profiles",
+    "tests",
+    "seeds",
+    "snapshots",
+    ".github",
+)
+"""What of the repository is the reference dbt project (not the code, data or caches)."""
 OVERLAYS = {"violations": "gridlite", "contracts_consumers": "contracts_project"}
 
 
@@ -21,4 +36,16 @@ def build_fixture(name: str, dest: Path) -> Path:
     """Materialise the overlay fixture `name` at `dest` (which must not exist yet)."""
     shutil.copytree(FIXTURES / OVERLAYS[name], dest)
     shutil.copytree(FIXTURES / f"{name}_overlay", dest, dirs_exist_ok=True)
+    return dest
+
+
+def copy_reference(dest: Path, parts: tuple[str, ...] = REFERENCE_PARTS) -> Path:
+    """A copy of the reference project (the repository's dbt project) at `dest`."""
+    dest.mkdir(parents=True)
+    for part in parts:
+        source = REFERENCE / part
+        if source.is_dir():
+            shutil.copytree(source, dest / part)
+        elif source.is_file():
+            shutil.copy2(source, dest / part)
     return dest

@@ -92,8 +92,8 @@ models:
 """,
     "platform/teams.yml": """\
 teams:
-  - {id: platform, name: Platform, kind: engineering, layers: [bronze, silver]}
-  - {id: commercial_analytics, name: Commercial analytics, kind: analytics, layers: [gold]}
+  - {id: platform, name: Platform, kind: engineering, contact: platform@example.com, layers: [bronze, silver]}
+  - {id: commercial_analytics, name: Commercial analytics, kind: analytics, contact: commercial-analytics@example.com, layers: [gold]}
 """,
     "models/groups.yml": """\
 groups:
@@ -180,6 +180,9 @@ class Case:
     says: str = ""
     breaks_consumer: bool = True
     """The consumer (it reads meter_id and kwh) and the exposure behind it are named."""
+    regenerate: bool = True
+    """Run `contracts generate` after the change (it refuses while a consumer's ref() names
+    no model)."""
 
 
 CONTRACT_PATH = "contracts/platform/silver_platform__readings.yaml"
@@ -250,6 +253,26 @@ CASES: dict[str, Case] = {
         "does not produce `quality_flag`",
         breaks_consumer=False,
     ),
+    "model_sql_removed_while_its_contract_stays": Case(
+        {SQL_PATH: None},
+        True,
+        "the model `silver_platform__readings` "
+        "(models/silver/platform/silver_platform__readings.sql) was removed, its contract stays",
+        regenerate=False,
+    ),
+    "type_changed_only_in_the_sql": Case(
+        {SQL_PATH: readings_sql(kwh_type="double")},
+        True,
+        "yields `kwh` as double, the contract declares decimal(18,6) (changed)",
+    ),
+    "type_narrowed_only_in_the_sql": Case(
+        {SQL_PATH: readings_sql(kwh_type="decimal(10, 2)")},
+        True,
+        "yields `kwh` as decimal(10,2), the contract declares decimal(18,6) (narrowed)",
+    ),
+    "same_type_spelt_otherwise_in_the_sql": Case(
+        {SQL_PATH: readings_sql(kwh_type="numeric(18,6)")}, False
+    ),
     "column_added": Case(
         {
             CONTRACT_PATH: contract(
@@ -271,7 +294,7 @@ CASES: dict[str, Case] = {
 def test_change_against_base(repo: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
     case = CASES[name]
     write(repo, case.files)
-    if case.files.get(CONTRACT_PATH, "") is not None:
+    if case.regenerate and case.files.get(CONTRACT_PATH, "") is not None:
         generate(repo)
     code, out = breaking(repo, capsys)
     assert code == (1 if case.breaking else 0), out
@@ -284,6 +307,17 @@ def test_change_against_base(repo: Path, capsys: pytest.CaptureFixture[str], nam
             assert "no known consumer yet" in out, out
     else:
         assert "CON003 error" not in out, out
+
+
+def test_lint_reports_a_type_changed_only_in_the_sql_as_breaking_does(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, {SQL_PATH: readings_sql(kwh_type="double")})
+    capsys.readouterr()
+    code = main(["lint", "--select", "CON003", "--project-dir", str(repo)])
+    out = capsys.readouterr().out
+    assert code == 1, out
+    assert "CON003" in out and "yields `kwh` as double" in out, out
 
 
 def test_making_a_column_required_and_tightening_are_not_breaking() -> None:
@@ -331,8 +365,12 @@ def deprecated_v1(date: str) -> str:
     )
 
 
-def publish_v2(repo: Path, date: str, pin: str) -> None:
-    """v1 kept (deprecated, with a date) beside v2, which renames kwh to energy_kwh."""
+def publish_v2(
+    repo: Path, date: str, pin: str, kwh: str = "energy_kwh", kwh_type: str = ""
+) -> None:
+    """v1 kept (deprecated, with a date) beside v2, which renames kwh to energy_kwh (or,
+    with `kwh_type`, gives it that type)."""
+    v2_contract = contract(version="2.0.0", kwh=kwh, **({"kwh_type": kwh_type} if kwh_type else {}))
     write(
         repo,
         {
@@ -340,8 +378,8 @@ def publish_v2(repo: Path, date: str, pin: str) -> None:
             SQL_PATH: None,
             V1_CONTRACT: deprecated_v1(date),
             V1_SQL: readings_sql(),
-            V2_CONTRACT: contract(version="2.0.0", kwh="energy_kwh"),
-            V2_SQL: readings_sql(kwh="energy_kwh"),
+            V2_CONTRACT: v2_contract,
+            V2_SQL: readings_sql(kwh=kwh, kwh_type=kwh_type or "decimal(18, 6)"),
             CONSUMER_PATH: CONSUMER_SQL.format(kwh="kwh", pin=pin),
         },
     )
@@ -430,6 +468,28 @@ def test_breaking_change_in_place_says_how_to_version_it(
     code, out = breaking(repo, capsys)
     assert code == 1
     assert "Publish it as v2" in out and "keep v1 with a deprecation date" in out
+
+
+def test_a_type_change_as_v2_beside_a_deprecated_v1_is_not_breaking(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    publish_v2(repo, "2099-12-31", ", v=1", kwh="kwh", kwh_type="double")
+    code, out = breaking(repo, capsys)
+    assert code == 0, out
+    assert "yields `kwh`" not in out, out
+
+
+def test_v1_sql_removed_before_its_date_while_its_contract_stays_is_breaking(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    publish_v2(repo, "2099-12-31", ", v=1")
+    commit(repo, "v2 beside v1; the consumer pins v1")
+    write(repo, {V1_SQL: None})
+    code, out = breaking(repo, capsys)
+    assert code == 1, out
+    assert f"({V1_SQL}) was removed, its contract stays" in out, out
+    assert "`gold_commercial_analytics__consumption` of commercial_analytics" in out, out
+    assert "exposure `billing_dashboard` of commercial_analytics" in out, out
 
 
 def test_bad_base_is_exit_2(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from steward.cli.main import main
 from steward.lineage import (
     DOWNSTREAM,
     UPSTREAM,
@@ -102,3 +103,29 @@ def test_join_keys_are_uses_and_reach_consumers_that_select_nothing_from_them(
     edges = {(e.target.node, e.kind) for e in found.edges}
     assert (M + "gold_regulatory_reporting__lu_dashboard", "join") in edges
     assert ("exposure.gridunion.lu_regulator_dashboard", "exposure") in edges
+
+
+def test_upstream_of_the_lu_regulator_dashboard(
+    demo: ProjectLineage, project_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dashboard = ColumnRef("exposure.gridunion.lu_regulator_dashboard", WHOLE)
+    refs = set(trace(demo, [dashboard], UPSTREAM).refs)
+    for model in (
+        "gold_regulatory_reporting__lu_dashboard",
+        "gold_regulatory_reporting__country_kpis",
+        "silver_platform__readings",
+        "silver_dutchgrid__register_readings",
+    ):
+        assert ColumnRef(M + model, WHOLE) in refs, model
+    assert ColumnRef("source.gridunion.landing_dutchgrid.nl_readings", WHOLE) in refs
+    assert (
+        main(["lineage", "lu_regulator_dashboard", "--upstream", "--project-dir", str(project_dir)])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "lu_regulator_dashboard  [exposure: dashboard · regulatory_reporting · Luxembourg "
+        "regulator dashboard (ILR) <https://bi.gridunion.example/dashboards/lu-regulator>]\n"
+    ), out
+    assert "├── gold_regulatory_reporting__country_kpis  [regulatory_reporting" in out
+    assert "landing_dutchgrid.nl_readings" in out

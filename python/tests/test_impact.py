@@ -164,6 +164,62 @@ def test_incident_markdown_for_the_pull_request(
     check_markdown(out, GRIDLITE_INCIDENT)
 
 
+def _section(out: str, heading: str) -> list[str]:
+    """The lines of a markdown section, up to the next heading."""
+    lines = out.splitlines()
+    start = lines.index(heading) + 1
+    end = next((i for i in range(start, len(lines)) if lines[i].startswith("#")), len(lines))
+    return [line for line in lines[start:end] if line]
+
+
+def test_breaking_for_lists_teams_and_exposures_apart(
+    incident: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exposures = next((incident / "models/gold").rglob("*.yml"))
+    replace_in(
+        exposures,
+        "    type: dashboard\n",
+        "    type: dashboard\n    label: Billing dashboard\n    url: https://bi.example/billing\n",
+    )
+    change = "`silver_platform__readings`: `kwh` renamed to `energy_kwh`"
+    code, out, _ = run(incident, capsys, "--base", "HEAD~")
+    assert code == 0
+    assert out.splitlines()[2].endswith(
+        "**Breaking** for 1 team (`commercial_analytics`) and 1 exposure (`billing_dashboard`)."
+    )
+    assert _section(out, "### Breaking for teams")[2:] == [
+        "| `commercial_analytics` (Commercial analytics) | commercial@gridunion.example · "
+        f"#commercial | {change} |"
+    ]
+    assert _section(out, "### Breaking for exposures")[2:] == [
+        "| `billing_dashboard` | [Billing dashboard](https://bi.example/billing) | dashboard | "
+        f"commercial_analytics | commercial@gridunion.example | {change} |"
+    ]
+    assert "[Billing dashboard](https://bi.example/billing) |" in "\n".join(
+        _section(out, "### Exposures reached")
+    )
+
+    code, out, _ = run(incident, capsys, "--base", "HEAD~", "--format", "json")
+    report = json.loads(out)
+    (team,) = report["breaking_for"]["teams"]
+    assert (team["team"], team["contact"], team["changes"]) == (
+        "commercial_analytics",
+        "commercial@gridunion.example",
+        [change],
+    )
+    (exposure,) = report["breaking_for"]["exposures"]
+    assert {k: exposure[k] for k in ("name", "label", "url", "team", "contact", "changes")} == {
+        "name": "billing_dashboard",
+        "label": "Billing dashboard",
+        "url": "https://bi.example/billing",
+        "team": "commercial_analytics",
+        "contact": "commercial@gridunion.example",
+        "changes": [change],
+    }
+    (reached,) = report["exposures"]
+    assert (reached["label"], reached["url"]) == ("Billing dashboard", "https://bi.example/billing")
+
+
 def test_the_same_rename_followed_by_the_reader_is_not_breaking(
     incident: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -4,6 +4,7 @@ edges, and `steward lineage`. (The demo platform's own lineage: test_demo_lineag
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -162,6 +163,73 @@ def test_cli_lineage_model_view(capsys: pytest.CaptureFixture[str]) -> None:
     assert "kwh" in out and "join      silver_platform__meters.meter_id" in out
     code, out, _ = _run(["landing_platform.de_readings.value_wh", "--format", "json"], capsys)
     assert code == 0 and json.loads(out)["column"] == "value_wh"
+
+
+@pytest.fixture
+def labelled(tmp_path: Path) -> Path:
+    """fixtures/gridlite with its dashboard's label and URL declared."""
+    root = tmp_path / "gridlite"
+    shutil.copytree(GRIDLITE, root)
+    yml = next((root / "models/gold").rglob("*.yml"))
+    text = yml.read_text(encoding="utf-8")
+    assert "    type: dashboard\n" in text
+    yml.write_text(
+        text.replace(
+            "    type: dashboard\n",
+            "    type: dashboard\n    label: Billing dashboard\n"
+            "    url: https://bi.example/billing\n",
+        ),
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_upstream_of_an_exposure_is_what_it_depends_on(gridlite: ProjectLineage) -> None:
+    found = trace(gridlite, [ColumnRef(DASHBOARD, WHOLE)], UPSTREAM)
+    gold = ColumnRef(M + "gold_commercial_analytics__daily_consumption", WHOLE)
+    assert (gold, ColumnRef(DASHBOARD, WHOLE), "exposure") in {
+        (e.source, e.target, e.kind) for e in found.edges
+    }
+    assert ColumnRef(f"{SOURCE}.de_readings", WHOLE) in found.refs
+    one_step = trace(gridlite, [ColumnRef(DASHBOARD, WHOLE)], UPSTREAM, depth=1)
+    assert set(one_step.refs) == {ColumnRef(DASHBOARD, WHOLE), gold}
+
+
+def test_cli_lineage_shows_an_exposures_label_and_url(
+    labelled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def run(*argv: str) -> str:
+        assert main(["lineage", *argv, "--project-dir", str(labelled)]) == 0
+        return capsys.readouterr().out
+
+    out = run("billing_dashboard", "--upstream")
+    assert out.startswith(
+        "billing_dashboard  [exposure: dashboard · commercial_analytics · Billing dashboard "
+        "<https://bi.example/billing>]\n└── gold_commercial_analytics__daily_consumption  ["
+    ), out
+    assert "landing_platform.de_readings" in out and "exposures reached" not in out
+    out = run("silver_platform__readings.kwh", "--downstream")
+    assert (
+        "exposures reached: billing_dashboard (Billing dashboard <https://bi.example/billing>)"
+        in out
+    )
+    node = next(
+        n
+        for n in json.loads(
+            run("silver_platform__readings.kwh", "--downstream", "--format", "json")
+        )["nodes"]
+        if n["id"] == DASHBOARD
+    )
+    assert (node["label"], node["url"]) == ("Billing dashboard", "https://bi.example/billing")
+    out = run("silver_platform__readings.kwh", "--downstream", "--format", "mermaid")
+    assert '"billing_dashboard<br/>Billing dashboard"' in out
+    assert '"https://bi.example/billing" _blank' in out
+    assert 'URL="https://bi.example/billing"' in run(
+        "silver_platform__readings.kwh", "--downstream", "--format", "dot"
+    )
+    out = run("billing_dashboard")
+    assert "  label: Billing dashboard\n  url: https://bi.example/billing\n" in out
+    assert "  depends on: gold_commercial_analytics__daily_consumption" in out
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_pre_commit_hook() -> None:
-    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-    assert hook["id"] == "steward-lint"
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    hook = hooks["steward-lint"]
     assert hook["language"] == "python"
     assert hook["pass_filenames"] is True
     assert hook["entry"] == "steward lint"
@@ -35,3 +35,12 @@ def test_pull_request_workflow() -> None:
     assert any("--format github" in r for r in runs)
     upload = next(s for s in steps if "upload-sarif" in s.get("uses", ""))
     assert upload["with"]["sarif_file"] == "steward.sarif"
+
+
+def test_pre_push_impact_hook() -> None:
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    hook = hooks["steward-impact"]
+    assert hook["entry"].startswith("steward impact --fail-on breaking")
+    assert hook["args"] == ["--base", "origin/main"]
+    assert hook["pass_filenames"] is False
+    assert "pre-push" in hook["stages"]

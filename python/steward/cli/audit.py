@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from steward.audit import collect_history, governed_schemas, judge
-from steward.cli.options import add_options
+from steward.cli.build import refuse_local_options
+from steward.cli.options import add_examples, add_options
 from steward.errors import UserError
 from steward.lakehouse.java import check_java
 from steward.project.registry import read_registry
@@ -34,7 +35,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="local",
         help="local: the embedded lakehouse (default); cluster: Thrift Server",
     )
-    add_options(parser, formats=("text", "json"))
+    add_options(
+        parser,
+        formats=("text", "json"),
+        format_purposes={"text": "a line a finding, the counts on stderr"},
+    )
     parser.add_argument(
         "--since",
         type=_timestamp,
@@ -45,10 +50,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--lakehouse", type=Path, help="where a local run keeps its tables (default .lakehouse/)"
     )
     parser.add_argument("--landing", type=Path, help="the landing files (default data/landing/)")
+    add_examples(
+        parser,
+        "steward audit                                 # the local lakehouse, prod",
+        "steward audit --env dev --since 2026-03-28    # dev, from a date on",
+        "steward audit --target cluster --format json  # the Thrift Server, for a script",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    refuse_local_options(args)
     project_dir = find_project_dir(args.project_dir)
     registry, _ = read_registry(project_dir)
     if registry is None:

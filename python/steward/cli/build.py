@@ -8,7 +8,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from steward.cli.options import add_options
+from steward.cli.options import add_examples, add_options
+from steward.errors import UserError
 from steward.teambuild.context import TARGETS, RunContext, find_project_dir
 from steward.teambuild.order import BuildPlan
 from steward.teambuild.runner import build_teams, check_ready
@@ -59,7 +60,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="replay old or synthetic data as of this time (UTC): the contracts' freshness "
         "SLAs are measured against it, not against now (the demo: 2026-03-31)",
     )
-    add_options(parser, formats=("text", "json"), help_texts={"--format": "the summary at the end"})
+    add_options(
+        parser,
+        formats=("text", "json"),
+        help_texts={"--format": "the summary at the end (dbt's own progress is text)"},
+        format_purposes={"text": "a line a team, on stderr", "json": "one JSON document"},
+    )
+    add_examples(
+        parser,
+        "steward build --team electra                  # electra's models and their tests",
+        "steward build --team electra --env dev        # ... into dev_* namespaces",
+        "steward build --all --as-of 2026-03-31T06:00  # every team, producers first",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -72,13 +84,14 @@ def run(args: argparse.Namespace) -> int:
         landing_dir=args.landing,
         as_of=args.as_of,
     )
-    check_ready(context)
+    refuse_local_options(args)
     plan = BuildPlan.load(context.project_dir)
     if args.all:
         teams = plan.order()
     else:
         plan.check_team(args.team)
         teams = [args.team]
+    check_ready(context)
     extra = ["--full-refresh"] if args.full_refresh else []
     runs = build_teams(context, teams, extra, ignore_upstream=args.ignore_upstream, plan=plan)
     if args.format == "json":
@@ -91,3 +104,13 @@ def run(args: argparse.Namespace) -> int:
         for team_run in runs:
             print("  " + team_run.summary(), file=sys.stderr)
     return 0 if all(r.success for r in runs) else 1
+
+
+def refuse_local_options(args: argparse.Namespace) -> None:
+    """`--lakehouse` is where a local run keeps its tables: on the cluster it would be
+    ignored."""
+    if args.target != "local" and args.lakehouse is not None:
+        raise UserError(
+            f"--lakehouse is the local target's folder; --target {args.target} keeps its "
+            "tables on the server: leave out --lakehouse (or use --target local)"
+        )

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from steward.access import CODEOWNERS_PATH, codeowners, stale_line
-from steward.cli.options import add_options, project_root
+from steward.cli.options import add_examples, add_options, project_root
 from steward.errors import UserError
 from steward.project import load_project
 
@@ -24,6 +24,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_options(parser, positional_project=True)
     parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
+    add_examples(
+        parser,
+        "steward codeowners           # write .github/CODEOWNERS",
+        "steward codeowners --check   # CI: exit 1 when it is missing or stale",
+    )
     parser.set_defaults(handler=run)
 
 

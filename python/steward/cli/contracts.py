@@ -4,15 +4,26 @@ check a change for breaking changes."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from steward.cli.options import add_options, add_subcommands, emit, project_root
+from steward.cli.options import add_examples, add_options, add_subcommands, emit, project_root
 from steward.errors import UserError
-from steward.findings import FORMATS, WRITERS, RuleInfo
+from steward.findings import FORMATS, WRITERS, FindingsReport, RuleInfo
+
+if TYPE_CHECKING:
+    from steward.lineage import ProjectLineage
+    from steward.project.model import Project
+    from steward.render.model import RenderedProject
 
 BREAKING_FORMATS = (*FORMATS, "markdown")
+NO_CONTRACTS = (
+    "nothing to check; write a contract for each public model as "
+    "contracts/<team>/<model>.yaml (ODCS v3, see `steward contracts --help`), or give the "
+    "project that has them with --project-dir"
+)
 
 
 def register(subparsers: Any) -> None:
@@ -20,7 +31,17 @@ def register(subparsers: Any) -> None:
         "contracts",
         help="data contracts: generate their dbt yml, list consumers, catch breaking changes",
         description="Data contracts (ODCS v3) of the public models, in "
-        "contracts/<team>/<model>.yaml.",
+        "contracts/<team>/<model>.yaml. `generate --check`, `consumers` and `breaking` "
+        "exit 1 when a model they need does not render (`generate` warns), and every "
+        "subcommand exits 2 on bad input (an invalid contract, an unknown model or git "
+        "revision, a project without contracts).",
+    )
+    add_examples(
+        parser,
+        "steward contracts generate                       # write the contracts' dbt yml",
+        "steward contracts generate --check               # CI: exit 1 when one is stale",
+        "steward contracts consumers silver_platform__readings",
+        "steward contracts breaking --base origin/main    # CON003 against the base",
     )
     commands = add_subcommands(parser, "contracts")
 
@@ -32,14 +53,30 @@ def register(subparsers: Any) -> None:
         "constraints, the data tests of the quality rules and the SLA, and the consumers "
         "(from the graph and column lineage). Removes generated files whose contract is "
         "gone. With --check, writes nothing and exits 1 when a committed file is stale "
-        "(CON002). Exit 2 on an invalid contract.",
+        "(CON002) or a model does not render (without --check, that is a warning); "
+        "--format and --output are for that report. Exit 2 on an invalid contract or a "
+        "project without contracts.",
     )
     generate.add_argument(
         "--check",
         action="store_true",
         help="write nothing; exit 1 when the committed files are stale",
     )
-    add_options(generate, formats=FORMATS, output=True)
+    add_options(
+        generate,
+        formats=FORMATS,
+        output=True,
+        help_texts={
+            "--format": "with --check, the report's format",
+            "--output": "with --check, write the report to FILE, not stdout",
+        },
+    )
+    add_examples(
+        generate,
+        "steward contracts generate                                   # write, then commit",
+        "steward contracts generate --check                           # CI: exit 1 on stale",
+        "steward contracts generate --check --format sarif --output con002.sarif",
+    )
     generate.set_defaults(handler=run_generate)
 
     consumers = commands.add_parser(
@@ -51,6 +88,11 @@ def register(subparsers: Any) -> None:
     )
     consumers.add_argument("model", metavar="MODEL")
     add_options(consumers, formats=("text", "json"), output=True)
+    add_examples(
+        consumers,
+        "steward contracts consumers silver_platform__readings",
+        "steward contracts consumers silver_platform__meters --format json",
+    )
     consumers.set_defaults(handler=run_consumers)
 
     breaking = commands.add_parser(
@@ -60,7 +102,8 @@ def register(subparsers: Any) -> None:
         "removed or renamed, a type changed, a column made nullable, the key changed, the "
         "SLA weakened, a contracted column the SQL no longer produces. Allowed only as a "
         "new model version with the old one kept and deprecated; each finding names the "
-        "consumers it breaks. Exit 1 on a breaking change, 2 on bad input.",
+        "consumers it breaks. Exit 1 on a breaking change or a model that does not "
+        "render, 2 on bad input (no contracts here or at REF).",
     )
     breaking.add_argument(
         "--base",
@@ -69,10 +112,15 @@ def register(subparsers: Any) -> None:
         help="the git revision to compare with (a branch, tag or commit)",
     )
     add_options(breaking, formats=BREAKING_FORMATS, output=True)
+    add_examples(
+        breaking,
+        "steward contracts breaking --base origin/main",
+        "steward contracts breaking --base origin/main --format markdown > breaking.md",
+    )
     breaking.set_defaults(handler=run_breaking)
 
 
-def _load(args: argparse.Namespace) -> Any:
+def _load(args: argparse.Namespace) -> Project:
     from steward.contracts.checks import first_contract_error
     from steward.project import load_project
 
@@ -83,34 +131,59 @@ def _load(args: argparse.Namespace) -> Any:
     return project
 
 
-def _lineage(project: Any) -> Any:
+def _lineage(project: Project) -> tuple[RenderedProject, ProjectLineage]:
     from steward.contracts.checks import contracts_lineage
     from steward.render import render_project
 
-    return contracts_lineage(render_project(project))
+    rendered = render_project(project)
+    return rendered, contracts_lineage(rendered)
+
+
+def _with_scope(report: FindingsReport, scope: str, **counts: int) -> FindingsReport:
+    """The findings report with what was checked at the end of its last text line and
+    as `scope` in its JSON summary."""
+    return dataclasses.replace(
+        report,
+        headline=f"{report.headline} ({scope})",
+        facts={**report.facts, "scope": {**counts, "text": scope}},
+    )
 
 
 def run_generate(args: argparse.Namespace) -> int:
+    from steward.cli.rendered import report_unrendered
     from steward.contracts.checks import contract_problems
     from steward.contracts.generate import generated_files, stale
     from steward.contracts.writers import stale_report
 
+    if not args.check and (args.format != FORMATS[0] or args.output is not None):
+        raise UserError(
+            "--format and --output are for the report of --check; without it, generate "
+            "writes the yml beside each model: add --check, or leave them out"
+        )
     project = _load(args)
     if project.contracts_dir is None:
         raise UserError(
-            "no contracts/ folder: write contracts/<team>/<model>.yaml first",
+            f"no contracts/ folder: {NO_CONTRACTS}"
+            if args.check
+            else "no contracts/ folder: write contracts/<team>/<model>.yaml first",
             path=str(project.root),
         )
     written: list[str] = []
     removed: list[str] = []
     # A new model version is known from the yml this writes: a second pass sees it.
     for _ in range(3):
-        files = generated_files(project, _lineage(project))
+        rendered, lineage = _lineage(project)
+        files = generated_files(project, lineage)
         problems = stale(project, files)
         if args.check:
+            if not project.contracts and not problems:
+                raise UserError(f"contracts/ holds no contract: {NO_CONTRACTS}")
             report = stale_report(problems, len(files), _rules("CON002"))
+            scope = f"checked {len(project.contracts)} contract(s)"
+            report = _with_scope(report, scope, contracts=len(project.contracts), files=len(files))
             emit(WRITERS[args.format](report), args.output)
-            return 1 if report.findings else 0
+            unrendered = report_unrendered(rendered, "the generated yml's consumers")
+            return max(1 if report.findings else 0, unrendered)
         texts = {f.path: f.text for f in files}
         changed = False
         for item in problems:
@@ -122,9 +195,12 @@ def run_generate(args: argparse.Namespace) -> int:
                 (project.root / item.path).unlink(missing_ok=True)
                 removed.append(item.path)
                 changed = True
-        if not changed or not any(c.dbt_version for c in project.contracts):
+        if not changed:
             break
         project = _load(args)
+        if not any(c.dbt_version for c in project.contracts):
+            rendered, _ = _lineage(project)
+            break
     for path in dict.fromkeys(written):
         print(f"wrote {path}")
     for path in dict.fromkeys(removed):
@@ -136,14 +212,18 @@ def run_generate(args: argparse.Namespace) -> int:
         print(f"{item.position}: CON002 error: {item.message}", file=sys.stderr)
     fresh = len({f.path for f in files} - set(written))
     print(
-        f"{len(files)} contracted model(s): {len(set(written))} written, "
-        f"{len(set(removed))} removed, {fresh} unchanged",
+        f"{len(project.contracts)} contract(s), {len(files)} contracted model(s): "
+        f"{len(set(written))} written, {len(set(removed))} removed, {fresh} unchanged",
         file=sys.stderr,
     )
+    # Judged on the project as written: a new version's yml is what makes its refs
+    # resolve. A warning here: `--check`, the gate, fails on it (and lint, SQL001).
+    report_unrendered(rendered, "the generated yml's consumers", fail=False)
     return 1 if described else 0
 
 
 def run_consumers(args: argparse.Namespace) -> int:
+    from steward.cli.rendered import report_unrendered
     from steward.contracts.consumers import consumers, model_nodes
     from steward.contracts.dbt import latest_of
     from steward.contracts.generate import by_model
@@ -159,7 +239,7 @@ def run_consumers(args: argparse.Namespace) -> int:
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             raise UserError(f"no model named `{model}`{hint}")
         model = node.dbt_name
-    lineage = _lineage(project)
+    rendered, lineage = _lineage(project)
     found = consumers(lineage, project, model)
     contracts = by_model(project).get(model)
     contract = latest_of(list(contracts)) if contracts else None
@@ -171,10 +251,11 @@ def run_consumers(args: argparse.Namespace) -> int:
         )
     writer = consumers_json if args.format == "json" else consumers_text
     emit(writer(found, columns, contract), args.output)
-    return 0
+    return report_unrendered(rendered, "this list of consumers")
 
 
 def run_breaking(args: argparse.Namespace) -> int:
+    from steward.cli.rendered import report_unrendered
     from steward.contracts.breaking import breaking_changes
     from steward.contracts.checks import contract_view
     from steward.contracts.writers import breaking_markdown, breaking_report
@@ -184,16 +265,37 @@ def run_breaking(args: argparse.Namespace) -> int:
     from steward.render import render_project
 
     project = _load(args)
-    head = analyse(contract_view(render_project(project)))
     with checkout(project_root(args), args.base) as base_root:
-        base = analyse(contract_view(render_project(load_project(base_root))))
+        base_project = load_project(base_root)
+        if not project.contracts and not base_project.contracts:
+            where = "no contracts/ folder" if project.contracts_dir is None else "no contract"
+            raise UserError(f"{where} here or at {args.base}: {NO_CONTRACTS}")
+        base_rendered = render_project(base_project)
+        base = analyse(contract_view(base_rendered))
+    head_rendered = render_project(project)
+    head = analyse(contract_view(head_rendered))
     report = breaking_changes(base, head, args.base, dt.date.today())
+    scope = (
+        f"compared {len(base_project.contracts)} contract(s) at {args.base} with "
+        f"{len(project.contracts)} in the working tree"
+    )
     if args.format == "markdown":
         text = breaking_markdown(report)
+        print(f"steward contracts breaking: {scope}", file=sys.stderr)
     else:
-        text = WRITERS[args.format](breaking_report(report, _rules("CON003")))
+        findings = _with_scope(
+            breaking_report(report, _rules("CON003")),
+            scope,
+            base_contracts=len(base_project.contracts),
+            contracts=len(project.contracts),
+        )
+        text = WRITERS[args.format](findings)
     emit(text, args.output)
-    return 1 if report.breaking else 0
+    unrendered = max(
+        report_unrendered(head_rendered, "this check"),
+        report_unrendered(base_rendered, "this check", at=args.base),
+    )
+    return max(1 if report.breaking else 0, unrendered)
 
 
 def _rules(*ids: str) -> tuple[RuleInfo, ...]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from steward.access import render_grants
-from steward.cli.options import add_options, emit, project_root
+from steward.access.grants import grants
+from steward.cli.options import add_examples, add_options, emit, project_root
 from steward.errors import UserError
 from steward.project import load_project
 
@@ -26,6 +28,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--catalog", help="the catalog (default: the project name, `<name>_<env>` off prod)"
     )
+    add_examples(
+        parser,
+        "steward grants                                  # production",
+        "steward grants --env staging --output grants.sql",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -33,5 +40,13 @@ def run(args: argparse.Namespace) -> int:
     project = load_project(project_root(args))
     if project.registry is None:
         raise UserError("no platform/teams.yml: grants come from the registry")
-    emit(render_grants(project, args.env.lower(), args.catalog), args.output)
+    env = args.env.lower()
+    emit(render_grants(project, env, args.catalog), args.output)
+    count = len(grants(project, env, args.catalog or None))
+    public = sum(1 for n in project.models if n.access == "public")
+    print(
+        f"steward grants: {count} GRANT(s) for {len(project.registry.teams)} team(s) and "
+        f"{public} public model(s), environment {env}",
+        file=sys.stderr,
+    )
     return 0

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
-from steward.cli.options import add_options, emit, project_root
+from steward.cli.options import add_examples, add_options, emit, project_root
 from steward.errors import UserError
 
 FORMATS = ("text", "json", "mermaid", "dot")
@@ -18,7 +19,9 @@ def register(subparsers: Any) -> None:
         description="Column lineage from the rendered SQL (sqlglot): through CTEs, joins, "
         "aggregates, window functions, select * and unions. Without --upstream or "
         "--downstream, shows the node's columns (or the column) with their direct inputs "
-        "and the columns it uses in filters, joins, group by and window partitions.",
+        "and the columns it uses in filters, joins, group by and window partitions. "
+        "Exit 0, 1 when a model it needs does not render, 2 on bad input (an unknown "
+        "model or column).",
     )
     parser.add_argument(
         "target",
@@ -38,9 +41,19 @@ def register(subparsers: Any) -> None:
         help="everything computed from it or using it, and the exposures reached",
     )
     parser.add_argument(
-        "--depth", type=int, default=None, metavar="N", help="follow at most N steps"
+        "--depth",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --upstream or --downstream: follow at most N steps",
     )
     add_options(parser, formats=FORMATS, output=True)
+    add_examples(
+        parser,
+        "steward lineage silver_dutchgrid__readings            # its columns, inputs, uses",
+        "steward lineage gold_regulatory_reporting__lu_dashboard.kwh_per_meter --upstream",
+        "steward lineage silver_platform__meters.meter_id --downstream --format json",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -68,27 +81,42 @@ def parse_target(lineage: Any, target: str) -> tuple[str, str | None]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from steward.cli.rendered import report_unrendered
     from steward.lineage import DOWNSTREAM, UPSTREAM, ColumnRef, model_refs, project_lineage
     from steward.lineage.trace import Trace, trace
     from steward.lineage.writers import DESCRIBE_WRITERS, TRACE_WRITERS
     from steward.project import load_project
     from steward.render import render_project
 
+    if args.depth is not None and not (args.upstream or args.downstream):
+        raise UserError(
+            "--depth limits --upstream or --downstream; without them lineage shows one step "
+            "each way: add one, or leave out --depth"
+        )
     if args.depth is not None and args.depth < 1:
         raise UserError("--depth must be at least 1")
-    lineage = project_lineage(render_project(load_project(project_root(args))))
+    rendered = render_project(load_project(project_root(args)))
+    lineage = project_lineage(rendered)
     unique_id, column = parse_target(lineage, args.target)
     roots = (ColumnRef(unique_id, column),) if column else model_refs(lineage, unique_id)
+    # Upstream needs only what the node is computed from; any other view needs every
+    # node, since one that does not render may read this one.
+    needed = lineage.graph.ancestors(unique_id) | {unique_id} if args.upstream else None
     if args.upstream or args.downstream:
         direction = UPSTREAM if args.upstream else DOWNSTREAM
         result = trace(lineage, roots, direction, args.depth)
         emit(TRACE_WRITERS[args.format](lineage, result), args.output)
-        return 0
-    if args.format in DESCRIBE_WRITERS:
-        emit(DESCRIBE_WRITERS[args.format](lineage, unique_id, column), args.output)
-        return 0
-    up = trace(lineage, roots, UPSTREAM, 1)
-    down = trace(lineage, roots, DOWNSTREAM, 1)
-    both = Trace(roots, DOWNSTREAM, tuple(dict.fromkeys((*up.edges, *down.edges))))
-    emit(TRACE_WRITERS[args.format](lineage, both), args.output)
-    return 0
+    else:
+        up = trace(lineage, roots, UPSTREAM, 1)
+        down = trace(lineage, roots, DOWNSTREAM, 1)
+        result = Trace(roots, DOWNSTREAM, tuple(dict.fromkeys((*up.edges, *down.edges))))
+        if args.format in DESCRIBE_WRITERS:
+            emit(DESCRIBE_WRITERS[args.format](lineage, unique_id, column), args.output)
+        else:
+            emit(TRACE_WRITERS[args.format](lineage, result), args.output)
+    print(
+        f"steward lineage: {len(result.edges)} column edge(s) through {len(result.nodes)} "
+        f"of the project's {len(lineage.graph.nodes)} nodes",
+        file=sys.stderr,
+    )
+    return report_unrendered(rendered, "this lineage", only=needed)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from steward.cli.options import add_options, emit
+from steward.cli.options import add_examples, add_options, emit
 from steward.errors import UserError
 from steward.findings import FORMATS, WRITERS
+
+if TYPE_CHECKING:
+    from steward.project.model import Project
 
 
 def register(subparsers: Any) -> None:
@@ -17,7 +20,8 @@ def register(subparsers: Any) -> None:
         "lint",
         help="render and parse every model and macro and run the platform rules",
         description="The CI gate: renders every model (both is_incremental() branches), "
-        "parses it as Spark SQL and runs the rules. Exit 0 clean (warnings allowed), "
+        "parses it as Spark SQL and runs the rules; the last line says what it linted and "
+        "reported. Exit 0 clean (warnings allowed), "
         "1 on errors, 2 on bad usage or input.",
     )
     parser.add_argument(
@@ -47,10 +51,27 @@ def register(subparsers: Any) -> None:
         "config and relation",
     )
     parser.add_argument(
-        "--target", default="prod", help="the target name to render for (default: prod)"
+        "--target", default=None, help="the target name to render for (default: --env, else prod)"
     )
     parser.add_argument(
         "--target-schema", default=None, help="the target's schema (default: the target name)"
+    )
+    parser.add_argument(
+        "--env",
+        default=None,
+        metavar="ENV",
+        help="lint the build of this environment (dev, staging, ci_1 ...): its relations "
+        "carry the prefix `<env>_`, and writes are judged against the teams' namespaces "
+        "there, as the run-time guard judges them (the target's schema; default: the "
+        "target name)",
+    )
+    parser.add_argument(
+        "--dialect",
+        default=None,
+        metavar="NAME",
+        help="the SQL dialect to parse in (a sqlglot dialect: spark, databricks, trino, "
+        "snowflake, bigquery, duckdb, postgres ...; default: from the profile's adapter "
+        "type, else spark)",
     )
     parser.add_argument(
         "--select", action="append", metavar="RULE", help="run only these rules (repeatable)"
@@ -62,6 +83,13 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="processes to render and parse in (default: the CPUs, or "
         "STEWARD_JOBS; small projects always use one)",
+    )
+    add_examples(
+        parser,
+        "steward lint                               # the whole project, from inside it",
+        "steward lint --changed-since origin/main   # what a change can affect (fast)",
+        "steward lint --team electra --format json  # one team's findings, for a script",
+        "steward lint --format sarif --output lint.sarif",
     )
     parser.set_defaults(handler=run)
 
@@ -87,6 +115,23 @@ def _project_and_paths(args: argparse.Namespace) -> tuple[Path, list[str]]:
     return root, [p for p in relative if p != "."]
 
 
+def _dialect(args: argparse.Namespace, project: Project) -> str:
+    """Parse in `--dialect`, else the profile adapter's dialect, else Spark; the
+    adapter type (which `adapter.dispatch` prefers) is returned."""
+    from steward.project.profile import adapter_type
+    from steward.sql import dialect
+
+    adapter = adapter_type(project.root, project.dbt_project.profile, args.target) or "spark"
+    chosen = args.dialect or dialect.for_adapter(adapter) or dialect.DIALECT
+    try:
+        dialect.use(chosen)
+    except ValueError:
+        raise UserError(f"--dialect {chosen}: sqlglot has no such dialect") from None
+    if args.dialect and dialect.for_adapter(args.dialect) is not None:
+        adapter = args.dialect
+    return adapter
+
+
 def run(args: argparse.Namespace) -> int:
     from steward.git import changed_files
     from steward.lint.build import build_context, changed_context
@@ -97,9 +142,17 @@ def run(args: argparse.Namespace) -> int:
 
     root, paths = _project_and_paths(args)
     project = load_project(root)
+    _check_named(args, project)
     if args.team and project.registry is not None and project.registry.team(args.team) is None:
         raise UserError(f"--team {args.team}: no such team in platform/teams.yml")
-    target = Target(name=args.target, schema=args.target_schema or args.target)
+    if args.env is not None and args.target_schema is not None:
+        raise UserError("--env and --target-schema name the same thing (the environment); give one")
+    name = args.target or args.env or "prod"
+    from steward.config import namespace_env  # `dev` is per developer, as `steward build`
+
+    env = namespace_env(args.env, project.platform_config) if args.env else None
+    adapter = _dialect(args, project)
+    target = Target(name=name, schema=env or args.target_schema or name, type=adapter)
     area = None
     if args.changed_since is not None:
         files = changed_files(root, args.changed_since)
@@ -114,3 +167,31 @@ def run(args: argparse.Namespace) -> int:
     if args.output is not None and args.format != "text":
         sys.stderr.write(f"{result.errors} error(s), {result.warnings} warning(s)\n")
     return result.exit_code
+
+
+def _check_named(args: argparse.Namespace, project: Project) -> None:
+    """Bad input, before anything is rendered: a rule, team or job count that names
+    nothing, or a project with nothing to lint."""
+    from steward.lint.rules import all_rules
+
+    known = [rule.id for rule in all_rules()]
+    if args.select:
+        args.select = [rule.upper() for rule in args.select]
+        unknown = [rule for rule in args.select if rule not in known]
+        if unknown:
+            raise UserError(f"--select {unknown[0]}: no such rule (rules: {', '.join(known)})")
+    if args.team and project.registry is None:
+        teams = sorted({n.team for n in project.nodes.values() if n.team is not None})
+        if args.team not in teams:
+            raise UserError(
+                f"--team {args.team}: no model of that team (no platform/teams.yml; teams "
+                f"by folder: {', '.join(teams) or 'none'})"
+            )
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError(f"--jobs must be at least 1, got {args.jobs}")
+    if not project.nodes and all(macro.internal for macro in project.macro_files):
+        raise UserError(
+            "no models or macros here: nothing to lint; models go in models/<layer>/<team>/ "
+            "(or give the project with --project-dir)",
+            path=str(project.root / "dbt_project.yml"),
+        )

@@ -11,8 +11,10 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from steward import __version__
+from steward.cli.options import HelpFormatter, add_examples
 from steward.errors import UserError
 
 # Order is the order of `steward --help`.
@@ -31,10 +33,17 @@ COMMAND_MODULES: tuple[str, ...] = (
     "steward.cli.audit",
     "steward.cli.grants",
     "steward.cli.codeowners",
+    "steward.cli.config",
+    "steward.cli.promote",
+    "steward.cli.docs",
 )
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -56,6 +65,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         description="Governance for a dbt project that many teams share on Spark.",
     )
     parser.add_argument("--version", action="version", version=f"steward {__version__}")
+    add_examples(
+        parser,
+        "steward lint                          # the CI gate on the project you are in",
+        "steward impact --base origin/main     # what your change breaks downstream",
+        "steward COMMAND --help                # a command's options and examples",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
     for name in _modules_for(argv):

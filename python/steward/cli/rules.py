@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from steward.cli.options import add_options, emit
+from steward.cli.options import add_examples, add_options, emit
 from steward.errors import UserError
 
 
@@ -18,7 +18,7 @@ def register(subparsers: Any) -> None:
         description="Without ID: the rule catalogue. With ID: the rule's page (what it "
         "does, why it matters, an example and what to do instead), generated from the "
         "rule's docstring. --write-docs DIR writes every page as DIR/<ID>.md; --check "
-        "with it exits 1 when a committed page is stale.",
+        "with it exits 1 when a committed page is stale. Exit 2 on an unknown rule.",
     )
     parser.add_argument("rule", nargs="?", metavar="ID", help="a rule id, e.g. WRT001")
     parser.add_argument(
@@ -39,6 +39,12 @@ def register(subparsers: Any) -> None:
         project_dir=False,
         help_texts={"--output": "write the catalogue or the page to FILE, not stdout"},
     )
+    add_examples(
+        parser,
+        "steward rules                                  # the catalogue",
+        "steward rules WRT001                           # one rule's page",
+        "steward rules --write-docs docs/rules --check  # CI: exit 1 when a page is stale",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -46,6 +52,17 @@ def run(args: argparse.Namespace) -> int:
     from steward.lint.docs import pages, rule_page, write_pages
     from steward.lint.rules import all_rules, rule_by_id
 
+    if args.check and args.write_docs is None:
+        raise UserError(
+            "--check checks the pages --write-docs DIR writes: "
+            "use `steward rules --write-docs docs/rules --check`"
+        )
+    if args.write_docs is not None and (args.rule or args.output is not None):
+        given = f"ID {args.rule}" if args.rule else "--output"
+        raise UserError(
+            f"--write-docs writes every rule's page into its folder, so {given} would be "
+            "ignored: give one or the other"
+        )
     if args.write_docs is not None:
         if args.check:
             stale = [
@@ -61,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
                     f"run `steward rules --write-docs {args.write_docs}` and commit the pages",
                     file=sys.stderr,
                 )
+            if not stale:
+                print(f"{len(all_rules())} rule page(s) in {args.write_docs} up to date")
             return 1 if stale else 0
         written = write_pages(args.write_docs, all_rules())
         print(f"{len(written)} page(s) written to {args.write_docs}")
@@ -75,5 +94,6 @@ def run(args: argparse.Namespace) -> int:
     rules = all_rules()
     width = max(len(r.id) for r in rules)
     lines = [f"{rule.id:<{width}}  {rule.severity:<7}  {rule.summary}" for rule in rules]
-    emit("\n".join([*lines, "", "`steward rules ID` prints a rule's page", ""]), args.output)
+    footer = f"{len(rules)} rules; `steward rules ID` prints a rule's page"
+    emit("\n".join([*lines, "", footer, ""]), args.output)
     return 0

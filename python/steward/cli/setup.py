@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from steward.cli.options import add_options
+from steward.cli.options import add_examples, add_options
 from steward.lakehouse import jars
 from steward.lakehouse.java import check_java
 from steward.teambuild.context import find_project_dir
@@ -23,6 +23,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_options(parser)
     parser.add_argument(
         "--skip-java", action="store_true", help="do not check Java (cluster-only use)"
+    )
+    add_examples(
+        parser,
+        "steward setup               # once, on a new machine (make setup runs it)",
+        "steward setup --skip-java   # only the jars, for a cluster-only machine",
     )
     parser.set_defaults(handler=run)
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from steward.cli.options import add_options
+from steward.cli.options import add_examples, add_options
 from steward.lakehouse import jars, thrift
 from steward.teambuild.context import find_project_dir
 
@@ -48,6 +48,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="seconds to wait for the server to accept sessions (default %(default).0f)",
     )
     add_options(parser)
+    add_examples(
+        parser,
+        "steward thrift-server --port 10000 --lakehouse .lakehouse-cluster",
+        "steward thrift-server --port 10001 --driver-memory 4g --timeout 180",
+    )
     parser.set_defaults(handler=run)
 
 

@@ -6,14 +6,8 @@ here is a function over a loaded project and its column lineage.
 
 from __future__ import annotations
 
-from steward.contracts.breaking import (
-    BreakingReport,
-    ContractChange,
-    Violation,
-    breaking_changes,
-    diff_contracts,
-    head_problems,
-)
+from steward.contracts.breaking import breaking_changes
+from steward.contracts.changes import BreakingReport, ContractChange, Violation
 from steward.contracts.consumers import (
     ColumnUsage,
     Consumers,
@@ -23,6 +17,7 @@ from steward.contracts.consumers import (
     model_nodes,
 )
 from steward.contracts.dbt import generated_path, is_generated, model_entry, tests_of
+from steward.contracts.diff import diff_contracts
 from steward.contracts.generate import (
     GeneratedFile,
     Stale,
@@ -31,6 +26,7 @@ from steward.contracts.generate import (
     node_of,
     stale,
 )
+from steward.contracts.head import head_problems
 
 __all__ = [
     "BreakingReport",

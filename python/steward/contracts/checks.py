@@ -9,9 +9,10 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from steward.contracts.breaking import Violation, head_problems
+from steward.contracts.changes import Violation
 from steward.contracts.dbt import latest_of
 from steward.contracts.generate import Stale, by_model, generated_files, node_of, stale
+from steward.contracts.head import head_problems
 from steward.lineage import ProjectLineage, project_lineage
 from steward.project.model import Column, Position, Project, Properties
 from steward.render import RenderedProject, render_project

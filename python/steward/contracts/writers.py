@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from steward.contracts.breaking import BreakingReport
+from steward.contracts.changes import BreakingReport
 from steward.contracts.consumers import Consumers
 from steward.contracts.generate import Stale
 from steward.findings import ERROR, Finding, FindingsReport, RuleInfo

@@ -92,7 +92,9 @@ def _roots(changes: Iterable[ModelChange]) -> list[_Root]:
     return roots
 
 
-def _still_reads(head: ProjectState, consumer: str, name: str, relation: str | None) -> bool:
+def still_reads(head: ProjectState, consumer: str, name: str, relation: str | None) -> bool:
+    """Whether `consumer` still reads the node `name` (by `ref()`) or `relation` in the
+    head (a consumer updated in the same change no longer does)."""
     item = head.rendered.nodes.get(consumer)
     if item is None:
         return False
@@ -128,7 +130,7 @@ def impact(base: ProjectState, head: ProjectState, base_ref: str) -> Impact:
             for consumer in base.graph.downstream(root.ref.node):
                 if consumer in graph.nodes and (
                     graph.nodes[consumer].resource_type == "exposure"
-                    or _still_reads(head, consumer, old.name, old.relation)
+                    or still_reads(head, consumer, old.name, old.relation)
                 ):
                     starts.append((ColumnRef(consumer, WHOLE), "breaks"))
         else:
@@ -182,6 +184,7 @@ def impact(base: ProjectState, head: ProjectState, base_ref: str) -> Impact:
         via = sorted(
             {labels[up] for up in graph.upstream(uid) if any(r.unique_id == up for r in reached)}
         )
+        declared = head.lineage.exposures.get(uid)
         exposures.append(
             ExposureImpact(
                 uid,
@@ -190,6 +193,8 @@ def impact(base: ProjectState, head: ProjectState, base_ref: str) -> Impact:
                 node.team,
                 _contact(graph, node.team),
                 tuple(via),
+                declared.label if declared else "",
+                declared.url if declared else "",
             )
         )
     return Impact(

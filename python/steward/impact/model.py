@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 COLUMN_CHANGES = ("added", "removed", "renamed", "retyped", "changed")
@@ -83,12 +84,17 @@ class TeamImpact:
 
 @dataclass(frozen=True)
 class ExposureImpact:
+    """An exposure reached, with its owning team's contact and the models it is reached
+    through."""
+
     unique_id: str
     name: str
     type: str
     team: str | None
     contact: str
     via: tuple[str, ...]
+    label: str = ""
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,33 @@ class Impact:
     @property
     def is_breaking(self) -> bool:
         return bool(self.breaking)
+
+    def _broken(self, whom: Callable[[BreakingChange], tuple[str, ...]]) -> dict[str, list[str]]:
+        """Team or exposure (as `whom` names them) -> the breaking changes reaching it."""
+        found: dict[str, list[str]] = {}
+        for item in self.breaking:
+            for name in whom(item):
+                found.setdefault(name, []).append(item.change)
+        return dict(sorted(found.items()))
+
+    def breaking_teams(self) -> tuple[tuple[TeamImpact, tuple[str, ...]], ...]:
+        """Each other team a breaking change reaches, with the changes that break it."""
+        known = {t.team: t for t in self.teams}
+        return tuple(
+            (known.get(team) or TeamImpact(team, team, "", "", ()), tuple(changes))
+            for team, changes in self._broken(lambda b: b.teams).items()
+        )
+
+    def breaking_exposures(self) -> tuple[tuple[ExposureImpact, tuple[str, ...]], ...]:
+        """Each exposure a breaking change reaches, with the changes that break it."""
+        known = {e.unique_id: e for e in self.exposures}
+        return tuple(
+            (
+                known.get(uid) or ExposureImpact(uid, self.label(uid), "", None, "", ()),
+                tuple(changes),
+            )
+            for uid, changes in self._broken(lambda b: b.exposures).items()
+        )
 
     def label(self, unique_id: str) -> str:
         return dict(self.labels).get(unique_id, unique_id.split(".")[-1])

@@ -48,11 +48,56 @@ def summary(impact: Impact) -> str:
         f"{_plural(len(teams), 'team')}, {_plural(len(impact.exposures), 'exposure')}."
     )
     if impact.is_breaking:
-        reached = sorted({t for b in impact.breaking for t in b.teams})
-        exposures = sorted({impact.label(e) for b in impact.breaking for e in b.exposures})
-        who = ", ".join([f"`{t}`" for t in reached] + [f"`{e}`" for e in exposures])
-        text += f" **Breaking** for {who}."
+        broken = [f"`{t.team}`" for t, _ in impact.breaking_teams()]
+        exposures = [f"`{e.name}`" for e, _ in impact.breaking_exposures()]
+        who = [
+            f"{_plural(len(names), word)} ({', '.join(names)})"
+            for names, word in ((broken, "team"), (exposures, "exposure"))
+            if names
+        ]
+        text += f" **Breaking** for {' and '.join(who)}."
     return text
+
+
+def _link(label: str, url: str) -> str:
+    """`[label](url)`, the one of them there is, or `-`."""
+    if label and url:
+        return f"[{label}]({url})"
+    return label or (f"<{url}>" if url else "-")
+
+
+def _breaking_for(impact: Impact) -> list[str]:
+    """The teams and the exposures the breaking changes reach, in two tables."""
+    lines: list[str] = []
+    teams = impact.breaking_teams()
+    if teams:
+        lines += [
+            "### Breaking for teams",
+            "",
+            "| team | contact | breaking changes |",
+            "|---|---|---|",
+        ]
+        for team, changes in teams:
+            contact = " · ".join(x for x in (team.contact, team.channel) if x) or "-"
+            name = f"`{team.team}` ({team.name})" if team.name != team.team else f"`{team.team}`"
+            lines.append(f"| {name} | {contact} | {'<br>'.join(changes)} |")
+        lines.append("")
+    exposures = impact.breaking_exposures()
+    if exposures:
+        lines += [
+            "### Breaking for exposures",
+            "",
+            "| exposure | label | type | owning team | contact | breaking changes |",
+            "|---|---|---|---|---|---|",
+        ]
+        for exposure, changes in exposures:
+            lines.append(
+                f"| `{exposure.name}` | {_link(exposure.label, exposure.url)} | "
+                f"{exposure.type or '-'} | {exposure.team or '-'} | {exposure.contact or '-'} | "
+                f"{'<br>'.join(changes)} |"
+            )
+        lines.append("")
+    return lines
 
 
 def _change_details(change: ModelChange) -> str:
@@ -77,13 +122,7 @@ def markdown(impact: Impact) -> str:
     lines = ["## steward impact", "", summary(impact), ""]
     if not impact.changes:
         return "\n".join(lines)
-    if impact.breaking:
-        lines += ["### Breaking changes", ""]
-        for item in impact.breaking:
-            who = [f"team `{t}`" for t in item.teams]
-            who += [f"exposure `{impact.label(e)}`" for e in item.exposures]
-            lines.append(f"- {item.change}: used downstream by {', '.join(who)}")
-        lines.append("")
+    lines += _breaking_for(impact)
     lines += ["### Changes", "", "| model | team | change | details |", "|---|---|---|---|"]
     for change in impact.changes:
         lines.append(
@@ -95,14 +134,15 @@ def markdown(impact: Impact) -> str:
         lines += [
             "### Exposures reached",
             "",
-            "| exposure | type | team | contact | through |",
-            "|---|---|---|---|---|",
+            "| exposure | type | team | contact | through | label |",
+            "|---|---|---|---|---|---|",
         ]
         for exposure in impact.exposures:
             through = ", ".join(f"`{v}`" for v in exposure.via) or "-"
             lines.append(
                 f"| `{exposure.name}` | {exposure.type or '-'} | "
-                f"{exposure.team or '-'} | {exposure.contact or '-'} | {through} |"
+                f"{exposure.team or '-'} | {exposure.contact or '-'} | {through} | "
+                f"{_link(exposure.label, exposure.url)} |"
             )
         lines.append("")
     for team in impact.teams:
@@ -126,6 +166,22 @@ def as_json(impact: Impact) -> str:
     data.pop("labels")
     data["summary"] = summary(impact)
     data["breaking"] = [dataclasses.asdict(b) for b in impact.breaking]
+    data["breaking_for"] = {
+        "teams": [
+            {
+                "team": team.team,
+                "name": team.name,
+                "contact": team.contact,
+                "channel": team.channel,
+                "changes": list(changes),
+            }
+            for team, changes in impact.breaking_teams()
+        ],
+        "exposures": [
+            {**dataclasses.asdict(exposure), "changes": list(changes)}
+            for exposure, changes in impact.breaking_exposures()
+        ],
+    }
     data["is_breaking"] = impact.is_breaking
     for team in data["teams"]:
         for item in team["reached"]:

@@ -43,6 +43,9 @@ class ColumnLineage:
     definition: tuple[str, ...] = ()
     """The expressions from this column down to its inputs, aliases dropped: two columns
     with the same definition compute the same thing."""
+    sql_type: str | None = None
+    """The type the SQL yields (a cast, or its input's type passed through), whatever the
+    yml declares; `data_type` is the declared type when there is one."""
 
 
 @dataclass(frozen=True, order=True)

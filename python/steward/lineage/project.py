@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from steward.graph import BUILDABLE, DependencyGraph, build_graph
+from steward.graph import BUILDABLE, DependencyGraph, build_graph, exposure_id
 from steward.lineage.model import WHOLE, ColumnLineage, ColumnRef, ColumnUse, ModelLineage
 from steward.lineage.query import LineageError, query_lineage
-from steward.project.model import Column
+from steward.project.model import Column, Exposure
 from steward.render.model import RenderedNode, RenderedProject
 
 SNAPSHOT_COLUMNS = ("dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to")
@@ -27,6 +27,8 @@ SNAPSHOT_COLUMNS = ("dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid
 class ProjectLineage:
     graph: DependencyGraph
     models: Mapping[str, ModelLineage]
+    exposures: Mapping[str, Exposure] = field(default_factory=lambda: MappingProxyType({}))
+    """Unique id -> the exposure as declared (its label, URL and team)."""
 
     @functools.cached_property
     def consumers(self) -> Mapping[ColumnRef, tuple[ColumnRef, ...]]:
@@ -196,10 +198,15 @@ def _model_lineage(
                 sources.append(mapped)
         if not column.resolved:
             sources.extend(r for r in _whole(upstream) if r not in sources)
-        data_type = (
-            declared.get(column.name) or column.data_type or _inherited(column, sources, done)
+        sql_type = column.data_type or _inherited(column, sources, done)
+        columns.append(
+            replace(
+                column,
+                sources=tuple(sources),
+                data_type=declared.get(column.name) or sql_type,
+                sql_type=sql_type,
+            )
         )
-        columns.append(replace(column, sources=tuple(sources), data_type=data_type))
     if item.node.resource_type == "snapshot":
         columns.extend(ColumnLineage(name, (), "constant") for name in SNAPSHOT_COLUMNS)
     uses = []
@@ -276,4 +283,6 @@ def project_lineage(
                     upstream,
                     f"lineage failed ({type(exc).__name__}: {exc})",
                 )
-    return ProjectLineage(graph, MappingProxyType(done))
+    project = rendered.project
+    exposures = {exposure_id(project, e): e for e in project.exposures}
+    return ProjectLineage(graph, MappingProxyType(done), MappingProxyType(exposures))

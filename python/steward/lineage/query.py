@@ -24,7 +24,8 @@ from sqlglot.optimizer.scope import Scope, build_scope, find_all_in_scope
 from sqlglot.schema import MappingSchema
 
 from steward.lineage.model import WHOLE, ColumnLineage, ColumnRef, ColumnUse, QueryLineage
-from steward.sql.analyze import DIALECT, relation_of
+from steward.sql import dialect
+from steward.sql.analyze import relation_of
 
 Schema = Mapping[str, Iterable[str]]
 
@@ -49,7 +50,7 @@ def mapping_schema(schema: Schema) -> tuple[MappingSchema, list[str]]:
         for part in parts[:-1]:
             level = level.setdefault(part, {})  # type: ignore[assignment]
         level[parts[-1]] = {c.lower(): "UNKNOWN" for c in columns}
-    return MappingSchema(nested, dialect=DIALECT), left_out
+    return MappingSchema(nested, dialect=dialect.current()), left_out
 
 
 def _relation(table: exp.Table) -> str | None:
@@ -108,7 +109,7 @@ def _data_type(root: Node) -> str | None:
     while node is not None:
         inner = _unaliased(node.expression)
         if isinstance(inner, (exp.Cast, exp.TryCast)) and isinstance(inner.to, exp.DataType):
-            return inner.to.sql(DIALECT).lower()
+            return inner.to.sql(dialect.current()).lower()
         if not isinstance(inner, exp.Column) or len(node.downstream) != 1:
             return None
         node = node.downstream[0]
@@ -128,8 +129,8 @@ def _column(name: str, root: Node) -> ColumnLineage:
             sources.append(ref)
     selected = root.expression
     definition = tuple(
-        _unaliased(n.expression).sql(DIALECT) for n in root.walk() if n.downstream
-    ) or (_unaliased(selected).sql(DIALECT),)
+        _unaliased(n.expression).sql(dialect.current()) for n in root.walk() if n.downstream
+    ) or (_unaliased(selected).sql(dialect.current()),)
     note = None
     if unresolved:
         note = (
@@ -141,7 +142,7 @@ def _column(name: str, root: Node) -> ColumnLineage:
         name=name,
         sources=tuple(sources),
         transform=transform,
-        expression=_unaliased(selected).sql(DIALECT)
+        expression=_unaliased(selected).sql(dialect.current())
         if isinstance(selected, exp.Expression)
         else "",
         data_type=_data_type(root),
@@ -186,7 +187,7 @@ def _trace_column(column: exp.Column, scope: Scope, schema: MappingSchema) -> li
             and (column.name not in selectable.named_selects)
         ):
             return [ColumnRef("", column.name)]
-        node = to_node(column.name, scope=source, dialect=DIALECT, schema=schema)
+        node = to_node(column.name, scope=source, dialect=dialect.current(), schema=schema)
         refs = [_leaf_ref(leaf) for leaf in _leaves(node)]
         return [ref for ref in refs if ref is not None]
     return [ColumnRef("", column.name)]
@@ -219,7 +220,7 @@ def _uses(root: Scope, schema: MappingSchema) -> tuple[list[ColumnUse], list[str
 def qualified(sql: str | exp.Expr, schema: MappingSchema) -> exp.Expr:
     """`sql` parsed (Spark) and qualified against `schema`; a `LineageError` if it can't."""
     try:
-        expression = sqlglot.parse_one(sql, read=DIALECT) if isinstance(sql, str) else sql
+        expression = sqlglot.parse_one(sql, read=dialect.current()) if isinstance(sql, str) else sql
     except sqlglot.errors.SqlglotError as exc:
         raise LineageError(f"does not parse: {str(exc).splitlines()[0]}") from None
     if not isinstance(expression, exp.Query):
@@ -227,7 +228,7 @@ def qualified(sql: str | exp.Expr, schema: MappingSchema) -> exp.Expr:
     try:
         return qualify(
             expression.copy(),
-            dialect=DIALECT,
+            dialect=dialect.current(),
             schema=schema,
             validate_qualify_columns=False,
             identify=False,
@@ -239,7 +240,7 @@ def qualified(sql: str | exp.Expr, schema: MappingSchema) -> exp.Expr:
     try:
         return qualify(
             expression,
-            dialect=DIALECT,
+            dialect=dialect.current(),
             schema=schema,
             validate_qualify_columns=False,
             identify=False,
@@ -258,7 +259,7 @@ def query_lineage(sql: str | exp.Expr, schema: Schema | None = None) -> QueryLin
     if scope is None:
         raise LineageError("has no query scope")
     try:
-        roots = lineage(None, expression, sqlglot_schema, dialect=DIALECT, scope=scope)
+        roots = lineage(None, expression, sqlglot_schema, dialect=dialect.current(), scope=scope)
     except (sqlglot.errors.SqlglotError, ValueError, KeyError) as exc:
         raise LineageError(f"cannot be traced: {str(exc).splitlines()[0]}") from None
     columns = tuple(_column(name, root) for name, root in roots.items())

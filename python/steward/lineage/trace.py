@@ -57,6 +57,13 @@ class Trace:
 
 
 def _upstream_steps(lineage: ProjectLineage, ref: ColumnRef) -> Iterator[TraceEdge]:
+    graph = lineage.graph
+    node = graph.nodes.get(ref.node)
+    if node is not None and node.resource_type == "exposure":
+        # an exposure has no columns: it depends on the whole of what it names
+        for up in sorted(graph.upstream(ref.node)):
+            yield TraceEdge(ColumnRef(up, WHOLE), ref, "exposure")
+        return
     if ref.whole:
         model = lineage.models.get(ref.node)
         ups = {s.node for c in model.columns for s in c.sources} if model else set()

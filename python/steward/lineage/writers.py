@@ -4,7 +4,7 @@ lineage (what it is computed from, what it uses) as text or JSON."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from steward.lineage.model import WHOLE, ColumnLineage, ColumnRef
@@ -20,6 +20,23 @@ def ref_label(lineage: ProjectLineage, ref: ColumnRef) -> str:
     return name if ref.whole else f"{name}.{ref.column}"
 
 
+def exposure_title(lineage: ProjectLineage, unique_id: str) -> str:
+    """An exposure's label and URL as a person reads them: `LU dashboard <https://...>`
+    ('' for a node that is not an exposure, or one that declares neither)."""
+    exposure = lineage.exposures.get(unique_id)
+    if exposure is None:
+        return ""
+    return " ".join(x for x in (exposure.label, f"<{exposure.url}>" if exposure.url else "") if x)
+
+
+def _exposure_fields(lineage: ProjectLineage, unique_id: str) -> dict[str, str | None]:
+    """`label` and `url` of an exposure (None for other nodes, and when not declared)."""
+    exposure = lineage.exposures.get(unique_id)
+    if exposure is None:
+        return {"label": None, "url": None}
+    return {"label": exposure.label or None, "url": exposure.url or None}
+
+
 def _annotation(lineage: ProjectLineage, ref: ColumnRef, kind: str | None = None) -> str:
     node = lineage.graph.nodes.get(ref.node)
     parts: list[str] = []
@@ -29,6 +46,9 @@ def _annotation(lineage: ProjectLineage, ref: ColumnRef, kind: str | None = None
         parts.append("source")
     if node is not None and node.team:
         parts.append(node.team)
+    title = exposure_title(lineage, ref.node)
+    if title:
+        parts.append(title)
     shown = [
         k.replace("_", " ")
         for k in (kind or "").split(", ")
@@ -80,20 +100,30 @@ def trace_text(lineage: ProjectLineage, trace: Trace) -> str:
 
     for root in trace.roots:
         walk(root, "", None)
+    roots = {r.node for r in trace.roots}
     exposures = sorted(
         {
             r.node
             for r in trace.refs
-            if lineage.graph.nodes.get(r.node) is not None
+            if r.node not in roots
+            and lineage.graph.nodes.get(r.node) is not None
             and lineage.graph.nodes[r.node].resource_type == "exposure"
         }
     )
     if exposures:
-        names = ", ".join(lineage.graph.nodes[e].label for e in exposures)
-        lines.append(f"exposures reached: {names}")
+        lines.append(f"exposures reached: {_exposure_names(lineage, exposures)}")
     notes = _notes(lineage, trace)
     lines.extend(f"note: {n}" for n in notes)
     return "\n".join(lines) + "\n"
+
+
+def _exposure_names(lineage: ProjectLineage, exposures: Iterable[str]) -> str:
+    """`lu_dashboard (LU dashboard <https://...>), ...`"""
+    named = []
+    for unique_id in exposures:
+        title = exposure_title(lineage, unique_id)
+        named.append(lineage.graph.nodes[unique_id].label + (f" ({title})" if title else ""))
+    return ", ".join(named)
 
 
 def _notes(lineage: ProjectLineage, trace: Trace) -> list[str]:
@@ -122,6 +152,7 @@ def _ref_json(lineage: ProjectLineage, ref: ColumnRef) -> dict[str, Any]:
         "data_type": column.data_type if column else None,
         "expression": column.expression if column else None,
         "resolved": column.resolved if column else None,
+        **_exposure_fields(lineage, ref.node),
     }
 
 
@@ -154,6 +185,9 @@ def trace_mermaid(lineage: ProjectLineage, trace: Trace) -> str:
     lines = ["flowchart LR"]
     for ref, key in ids.items():
         label = ref_label(lineage, ref).replace('"', "'")
+        extra = _exposure_fields(lineage, ref.node)
+        if extra["label"]:
+            label += "<br/>" + extra["label"].replace('"', "'")
         node = lineage.graph.nodes.get(ref.node)
         shape = (
             ("{{", "}}")
@@ -163,6 +197,8 @@ def trace_mermaid(lineage: ProjectLineage, trace: Trace) -> str:
             else ("[", "]")
         )
         lines.append(f'  {key}{shape[0]}"{label}"{shape[1]}')
+        if extra["url"]:
+            lines.append(f'  click {key} "{extra["url"]}" _blank')
     for edge in trace.edges:
         arrow = "-->" if edge.kind == "projection" else f"-. {edge.kind} .->"
         lines.append(f"  {ids[edge.source]} {arrow} {ids[edge.target]}")
@@ -173,8 +209,11 @@ def trace_dot(lineage: ProjectLineage, trace: Trace) -> str:
     ids = _numbered(trace)
     lines = ["digraph lineage {", "  rankdir=LR;", "  node [shape=box, fontname=Helvetica];"]
     for ref, key in ids.items():
-        label = ref_label(lineage, ref).replace('"', '\\"')
-        lines.append(f'  {key} [label="{label}"];')
+        extra = _exposure_fields(lineage, ref.node)
+        label = "\\n".join(x for x in (ref_label(lineage, ref), extra["label"]) if x)
+        label = label.replace('"', '\\"')
+        link = f', URL="{extra["url"]}"' if extra["url"] else ""
+        lines.append(f'  {key} [label="{label}"{link}];')
     for edge in trace.edges:
         style = "" if edge.kind == "projection" else f' [style=dashed, label="{edge.kind}"]'
         lines.append(f"  {ids[edge.source]} -> {ids[edge.target]}{style};")
@@ -233,11 +272,16 @@ def describe_text(lineage: ProjectLineage, unique_id: str, column: str | None) -
         lines.append(f"  feeds: {', '.join(consumers) or '-'}")
         if users:
             lines.append(f"  used by: {', '.join(users)}")
-        exposures = [graph.nodes[e].label for e in graph.exposures_reached({unique_id})]
+        exposures = graph.exposures_reached({unique_id})
         if exposures:
-            lines.append(f"  exposures reached: {', '.join(exposures)}")
+            lines.append(f"  exposures reached: {_exposure_names(lineage, exposures)}")
         return "\n".join(lines) + "\n"
     lines = [f"{node.label} ({owner})"]
+    if node.resource_type == "exposure":
+        fields = _exposure_fields(lineage, unique_id)
+        lines.extend(f"  {key}: {fields[key]}" for key in ("label", "url") if fields[key])
+        depends = sorted(graph.nodes[u].label for u in graph.upstream(unique_id))
+        lines.append(f"  depends on: {', '.join(depends) or '-'}")
     if model is not None and model.columns:
         width = max(len(c.name) for c in model.columns)
         lines.append("columns:")
@@ -277,6 +321,7 @@ def describe_json(lineage: ProjectLineage, unique_id: str, column: str | None) -
         "resource_type": node.resource_type,
         "team": node.team,
         "access": node.access,
+        **_exposure_fields(lineage, unique_id),
         "complete": model.complete if model else False,
         "columns": [_column_json(lineage, c) for c in model.columns if c.name != WHOLE]
         if model

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 
@@ -68,3 +69,49 @@ def blank_jinja(text: str) -> str:
     """`text` with Jinja tags and SQL comments blanked out (newlines kept), so a search
     finds only what the SQL itself names, at its real position."""
     return _JINJA_OR_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
+def source_position(source: str, rendered: str, offset: int, token: str = "") -> tuple[int, int]:
+    """(line, column) in the template `source` of the text at `offset` in `rendered`, its
+    output. A line the template holds verbatim maps exactly; a line Jinja produced (a
+    `ref()`, a macro's output, a loop) maps into the template lines it replaces, at
+    `token` where the template's SQL has it, else at the line's first character."""
+    out_line, out_column = line_col(rendered, offset)
+    lines = source.split("\n")
+    out = rendered.split("\n")
+    matcher = difflib.SequenceMatcher(
+        None, [s.strip() for s in lines], [s.strip() for s in out], autojunk=False
+    )
+    index = out_line - 1
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if not j1 <= index < j2:
+            continue
+        if tag == "equal":
+            line = i1 + index - j1
+            shift = _indent(lines[line]) - _indent(out[index])
+            return line + 1, max(out_column + shift, 1)
+        first, last = (i1, i2 - 1) if i2 > i1 else (max(i1 - 1, 0), max(i1 - 1, 0))
+        guess = min(first + index - j1, last)
+        found = _nearest(blank_jinja(source).split("\n"), first, last, guess, token, out_column)
+        return found or (guess + 1, _indent(lines[guess]) + 1)
+    return min(out_line, len(lines)), out_column
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _nearest(
+    lines: list[str], first: int, last: int, guess: int, token: str, column: int
+) -> tuple[int, int] | None:
+    """The occurrence of `token` in lines `first`..`last` nearest to (`guess`, `column`)."""
+    if token.strip():
+        word = re.escape(token)
+        if re.fullmatch(r"\w+", token):
+            word = rf"(?<!\w){word}(?!\w)"
+        pattern = re.compile(word, re.I)
+        for line in sorted(range(first, last + 1), key=lambda n: (abs(n - guess), n)):
+            starts = [m.start() + 1 for m in pattern.finditer(lines[line])]
+            if starts:
+                return line + 1, min(starts, key=lambda c: abs(c - column))
+    return None

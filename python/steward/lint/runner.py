@@ -58,10 +58,16 @@ class LintResult(Counts):
         }
 
     def summary_text(self) -> str:
-        text = f"{self.errors} error(s), {self.warnings} warning(s) in {self.models} model(s)"
-        if self.suppressed:
-            text += f"; {len(self.suppressed)} suppressed by platform/exceptions.yml"
-        return text
+        """The counts, then what was linted (the `scope` of `lint.scope.restrict`)."""
+        counts = f"{self.errors} error(s), {self.warnings} warning(s)"
+        suppressed = (
+            f"{len(self.suppressed)} suppressed by platform/exceptions.yml"
+            if self.suppressed
+            else ""
+        )
+        if "text" in self.scope:
+            return "; ".join(x for x in (counts, suppressed, str(self.scope["text"])) if x)
+        return "; ".join(x for x in (f"{counts} in {self.models} model(s)", suppressed) if x)
 
 
 def run_rules(ctx: LintContext, rules: Iterable[Rule]) -> list[Finding]:

@@ -120,11 +120,9 @@ def keep_affected(findings: Iterable[Finding], ctx: LintContext, scope: Affected
     return kept
 
 
-def in_paths(finding: Finding, paths: Collection[str]) -> bool:
-    return any(
-        finding.path == p or finding.path.startswith(p.rstrip("/") + "/") or p in ("", ".")
-        for p in paths
-    )
+def in_paths(path: str, paths: Collection[str]) -> bool:
+    """`path` is one of `paths` or inside one of them."""
+    return any(path == p or path.startswith(p.rstrip("/") + "/") or p in ("", ".") for p in paths)
 
 
 def restrict(
@@ -137,25 +135,67 @@ def restrict(
     area: Affected | None = None,
 ) -> LintResult:
     """`result` restricted; `area` is what the change since `changed_since` affects
-    (worked out here when not given)."""
+    (worked out here when not given). Its `scope` says what was linted and reported,
+    in words (`text`) and counts."""
+    project = ctx.project
     findings: list[Finding] = list(result.findings)
-    scope: dict[str, object] = {}
+    models = {uid for uid, node in project.nodes.items() if node.resource_type == "model"}
+    scope: dict[str, object] = {"models": len(models)}
     if changed_since is not None:
         if area is None:
-            area = scope_of(ctx, changed_files(ctx.project.root, changed_since))
+            area = scope_of(ctx, changed_files(project.root, changed_since))
         findings = keep_affected(findings, ctx, area)
+        linted = len(models) if area.everything else len(area.nodes & models)
         scope.update(
             changed_since=changed_since,
             changed_files=sorted(area.files),
             affected_models=len(area.nodes),
             everything=area.everything,
+            linted=linted,
+            changed_models=len(area.direct & models),
+            readers=len((area.nodes - area.direct) & models),
         )
+        words = [_changed_words(area, models, changed_since)]
+    else:
+        scope["linted"] = len(models)
+        words = [f"linted all {_count(len(models), 'model')}"]
     if team is not None:
         if ctx.registry is not None and ctx.registry.team(team) is None:
             raise UserError(f"--team {team}: no such team in platform/teams.yml")
         findings = [f for f in findings if f.team == team]
-        scope["team"] = team
+        owned = sum(1 for uid in models if project.nodes[uid].team == team)
+        scope.update(team=team, team_models=owned)
+        words.append(f"reported team {team}'s findings ({_count(owned, 'model')} of its own)")
     if paths:
-        findings = [f for f in findings if in_paths(f, paths)]
-        scope["paths"] = sorted(paths)
+        findings = [f for f in findings if in_paths(f.path, paths)]
+        inside = sum(1 for uid in models if in_paths(project.nodes[uid].path, paths))
+        scope.update(paths=sorted(paths), path_models=inside)
+        words.append(
+            f"reported the findings in {', '.join(sorted(paths))} ({_count(inside, 'model')})"
+        )
+    every = [rule.id for rule in all_rules()]
+    ran = [rule.id for rule in result.rules if rule.id in every]
+    if set(ran) != set(every):
+        scope["rules"] = ran
+        words.append(f"with {len(ran)} of the {len(every)} rules ({', '.join(ran)})")
+    scope["text"] = "; ".join(words)
     return dataclasses.replace(result, findings=tuple(findings), scope=scope)
+
+
+def _changed_words(area: Affected, models: set[str], changed_since: str) -> str:
+    """`linted 1 changed model and 3 readers of 29 models (2 files changed since main)`."""
+    total = _count(len(models), "model")
+    files = f"{_count(len(area.files), 'file')} changed since {changed_since}"
+    if not area.files:
+        return f"no file changed since {changed_since}: nothing to lint (of {total})"
+    if area.everything:
+        return f"linted all {total} ({files}, one of them project-wide)"
+    if not area.nodes:
+        return f"no model to lint: the {files} are no model's (of {total})"
+    changed = _count(len(area.direct & models), "changed model")
+    readers = _count(len((area.nodes - area.direct) & models), "reader")
+    return f"linted {changed} and {readers} of {total} ({files})"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

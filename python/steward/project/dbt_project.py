@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -57,6 +57,77 @@ KNOWN_PROJECT_KEYS = frozenset(
 )
 
 
+RESOURCE_KEYS = ("models", "seeds", "snapshots", "tests", "data_tests", "sources", "unit_tests")
+_FOLDER_KEYS = (
+    *(f"{kind}-paths" for kind in ("model", "macro", "seed", "snapshot", "test", "analysis")),
+    *("docs-paths", "asset-paths", "function-paths", "clean-targets"),
+)
+
+
+def _is_mapping(value: Any) -> bool:
+    return isinstance(value, Mapping)
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_folders(value: Any) -> bool:
+    return all(isinstance(v, str) for v in (value if isinstance(value, list) else [value]))
+
+
+def _is_hooks(value: Any) -> bool:
+    items = value if isinstance(value, list) else [value]
+    return all(isinstance(v, (str, Mapping)) for v in items)
+
+
+def _is_dispatch(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, Mapping) for v in value)
+
+
+_TREE = "a mapping, e.g. `{key}: {{{name}: {{+enabled: true}}}}`"
+# key -> (the check, what it must be), as dbt reads the file
+_SHAPES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    **dict.fromkeys(
+        (*RESOURCE_KEYS, "exposures", "metrics", "saved-queries"), (_is_mapping, _TREE)
+    ),
+    **dict.fromkeys(
+        ("semantic-models", "functions", "flags", "quoting"), (_is_mapping, "a mapping")
+    ),
+    "vars": (_is_mapping, "a mapping of names to values, e.g. `vars: {{days: 4}}`"),
+    **dict.fromkeys(
+        _FOLDER_KEYS, (_is_folders, 'a folder or a list of them, e.g. `{key}: ["..."]`')
+    ),
+    **dict.fromkeys(
+        ("name", "profile", "target-path", "log-path", "packages-install-path"),
+        (_is_text, "a string"),
+    ),
+    **dict.fromkeys(("on-run-start", "on-run-end"), (_is_hooks, "a statement or a list of them")),
+    "dispatch": (_is_dispatch, "a list of `{{macro_namespace: ..., search_order: [...]}}`"),
+}
+
+
+def check_shapes(data: LineDict) -> None:
+    """Each known key of `dbt_project.yml` has the shape dbt reads (`models: 5` would
+    drop every folder's config without a word), and the project's own level of each
+    resource tree is a mapping."""
+    name = str(data.get("name"))
+    for key, value in data.items():
+        if value is None or key not in _SHAPES:
+            continue
+        fits, expected = _SHAPES[key]
+        if not fits(value):
+            _wrong(f"`{key}`", value, expected.format(key=key, name=name), data.key_line(key))
+        level = value.get(name) if key in RESOURCE_KEYS else None
+        if level is not None and not isinstance(level, Mapping):
+            expected = f"a mapping of folder config, e.g. `{name}: {{+enabled: true}}`"
+            _wrong(f"`{key}.{name}`", level, expected, value.key_line(name))
+
+
+def _wrong(what: str, value: Any, expected: str, line: int) -> None:
+    raise UserError(f"{what} must be {expected}, not `{value}`", path="dbt_project.yml", line=line)
+
+
 def _paths(data: Mapping[str, Any], key: str, default: str) -> tuple[str, ...]:
     value = data.get(key)
     if value is None:
@@ -89,6 +160,7 @@ def read_dbt_project(root: Path) -> tuple[DbtProjectFile, LineDict, list[LoadIss
     name = data.get("name")
     if not isinstance(name, str) or not name:
         raise UserError("dbt_project.yml has no `name`", path="dbt_project.yml", line=1)
+    check_shapes(data)
     issues = [
         LoadIssue(
             "YML001",
@@ -120,19 +192,27 @@ def read_dbt_project(root: Path) -> tuple[DbtProjectFile, LineDict, list[LoadIss
     return project, data, issues
 
 
-def read_packages(root: Path) -> tuple[tuple[Package, Path], ...]:
-    """Local packages: those named in `packages.yml` with `local:`, and `dbt_packages/*`."""
-    found: dict[str, tuple[Package, Path]] = {}
-    candidates: list[Path] = []
+def _package_entries(root: Path) -> Iterator[tuple[Mapping[str, Any], Position]]:
+    """Each entry of `packages.yml` (and `dependencies.yml`) with its file and line."""
     for name in ("packages.yml", "dependencies.yml"):
         file = root / name
         if not file.is_file():
             continue
         data = load_yaml(file, name)
         entries = data.get("packages") if isinstance(data, Mapping) else None
-        for entry in entries or []:
-            if isinstance(entry, Mapping) and entry.get("local"):
-                candidates.append((root / str(entry["local"])).resolve())
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            if isinstance(entry, Mapping):
+                line = entries.item_line(index) if isinstance(entries, LineList) else 1
+                yield entry, Position(name, line)
+
+
+def read_packages(root: Path) -> tuple[tuple[Package, Path], ...]:
+    """Local packages: those named in `packages.yml` with `local:`, and `dbt_packages/*`."""
+    found: dict[str, tuple[Package, Path]] = {}
+    candidates: list[Path] = []
+    for entry, _position in _package_entries(root):
+        if entry.get("local"):
+            candidates.append((root / str(entry["local"])).resolve())
     installed = root / "dbt_packages"
     if installed.is_dir():
         candidates.extend(sorted(p for p in installed.iterdir() if p.is_dir()))
@@ -143,8 +223,38 @@ def read_packages(root: Path) -> tuple[tuple[Package, Path], ...]:
         package_data = load_yaml(project_file, _display(root, project_file))
         package = package_data.get("name") if isinstance(package_data, Mapping) else None
         if isinstance(package, str) and package not in found:
-            found[package] = (Package(package, _display(root, directory)), directory)
+            own_vars = package_data.get("vars")
+            own = MappingProxyType(dict(own_vars)) if isinstance(own_vars, Mapping) else None
+            found[package] = (
+                Package(package, _display(root, directory), vars=own or MappingProxyType({})),
+                directory,
+            )
     return tuple(found.values())
+
+
+def _declared_name(entry: Mapping[str, Any]) -> str | None:
+    """The name a `packages.yml` entry installs as: `dbt-labs/dbt_utils` -> `dbt_utils`,
+    a git URL -> its repository, a local folder -> its folder (dbt reads its project)."""
+    for key in ("package", "git", "local", "tarball"):
+        value = entry.get(key)
+        if isinstance(value, str) and value:
+            tail = value.rstrip("/").rsplit("/", 1)[-1]
+            return tail.removesuffix(".git")
+    return None
+
+
+def missing_packages(
+    root: Path, installed: tuple[tuple[Package, Path], ...]
+) -> list[tuple[str, Position]]:
+    """Each package `packages.yml` (or `dependencies.yml`) names that is not installed."""
+    names = {package.name for package, _ in installed}
+    folders = {directory.name for _, directory in installed}
+    found: list[tuple[str, Position]] = []
+    for entry, position in _package_entries(root):
+        name = None if entry.get("local") else _declared_name(entry)
+        if name is not None and name not in names and name not in folders:
+            found.append((name, position))
+    return found
 
 
 def package_macro_paths(directory: Path) -> tuple[str, ...]:

@@ -21,8 +21,11 @@ def _disabled(entry: LineDict) -> bool:
     return isinstance(config, Mapping) and config.get("enabled") is False
 
 
-def described_but_missing(index: PropertiesIndex, nodes: Mapping[str, Node]) -> Iterator[LoadIssue]:
+def described_but_missing(
+    index: PropertiesIndex, nodes: Mapping[str, Node], disabled: Iterable[str] = ()
+) -> Iterator[LoadIssue]:
     named = {(node.resource_type, node.dbt_name) for node in nodes.values()}
+    named.update(("model", name) for name in disabled)
     for (resource_type, node_name), (entry, yml_path) in index.nodes.items():
         if resource_type != "model" or (resource_type, node_name) in named:
             continue
@@ -34,7 +37,13 @@ def described_but_missing(index: PropertiesIndex, nodes: Mapping[str, Node]) -> 
             )
 
 
-def unknown_tests(index: PropertiesIndex, macro_files: Iterable[MacroFile]) -> Iterator[LoadIssue]:
+def unknown_tests(
+    index: PropertiesIndex,
+    macro_files: Iterable[MacroFile],
+    missing: Mapping[str, list[Position]] | None = None,
+) -> Iterator[LoadIssue]:
+    """Data tests that name no generic test; one of a missing package (`missing`: its
+    name -> the tests' positions) is folded into that package's PKG001 finding."""
     known = set(BUILTIN_TESTS)
     for macro_file in macro_files:
         if macro_file.internal:
@@ -44,7 +53,10 @@ def unknown_tests(index: PropertiesIndex, macro_files: Iterable[MacroFile]) -> I
                 known.add(macro[5:])
                 known.add(f"{macro_file.package}.{macro[5:]}")
     for test_name, position in index.test_names:
-        if test_name not in known:
+        package = test_name.split(".", 1)[0] if "." in test_name else ""
+        if test_name not in known and missing is not None and package in missing:
+            missing[package].append(position)
+        elif test_name not in known:
             yield _warning(
                 f"unknown data test `{test_name}` (no such generic test; a typo?)", position
             )

@@ -13,14 +13,19 @@ from steward.errors import UserError
 from steward.project import load_checks
 from steward.project.cascade import check_tree_keys
 from steward.project.contracts import read_contracts
-from steward.project.dbt_project import package_macro_paths, read_dbt_project, read_packages
+from steward.project.dbt_project import (
+    missing_packages,
+    package_macro_paths,
+    read_dbt_project,
+    read_packages,
+)
 from steward.project.macros import internal_macro_files, read_macro_files
-from steward.project.model import MacroFile, Project
+from steward.project.model import MacroFile, MissingPackage, Position, Project
 from steward.project.nodes import NodeCollector, files_under
 from steward.project.ownership import with_exposure_team, with_source_team
-from steward.project.properties import PropertiesIndex, read_properties
+from steward.project.properties import PropertiesIndex, load_properties
 from steward.project.registry import EXCEPTIONS_PATH, read_exceptions, read_registry
-from steward.project.yamlio import LineDict, load_yaml
+from steward.project.yamlio import LineDict
 
 TEXT_FILES = ("dbt_project.yml", "platform/teams.yml", EXCEPTIONS_PATH, ".github/CODEOWNERS")
 """Project files whose text steward keeps, to point at lines in them."""
@@ -39,6 +44,8 @@ def find_project_root(path: Path) -> Path:
 
 def load_project(path: Path | str) -> Project:
     """Read the dbt project at `path` (or above it) into a frozen `Project`."""
+    from steward.config.load import read_platform_config  # it builds on the project model
+
     root = find_project_root(Path(path))
     dbt_project, raw, issues = read_dbt_project(root)
     name = dbt_project.name
@@ -61,6 +68,7 @@ def load_project(path: Path | str) -> Project:
         for rel in TEXT_FILES
         if (root / rel).is_file()
     }
+    platform_config = read_platform_config(root, registry, texts)
     index = PropertiesIndex()
     yml_files: list[str] = []
     yml_folders = (
@@ -72,7 +80,7 @@ def load_project(path: Path | str) -> Project:
     for file in files_under(root, tuple(dict.fromkeys(yml_folders)), (".yml", ".yaml")):
         rel = file.relative_to(root).as_posix()
         yml_files.append(rel)
-        read_properties(load_yaml(file, rel, texts), rel, index, name)
+        load_properties(file, rel, index, name, texts)
     for section in ("models", "seeds", "snapshots", "data_tests"):
         tree = raw.get(section)
         if isinstance(tree, LineDict):
@@ -81,9 +89,11 @@ def load_project(path: Path | str) -> Project:
     collector = NodeCollector(root, dbt_project, raw, index, registry, issues)
     collector.collect(packages, yml_files, texts)
     nodes = collector.nodes
-    issues.extend(load_checks.described_but_missing(index, nodes))
+    issues.extend(load_checks.described_but_missing(index, nodes, collector.disabled))
     issues.extend(index.issues)
-    issues.extend(load_checks.unknown_tests(index, macro_files))
+    missing = missing_packages(root, packages)
+    missing_tests: dict[str, list[Position]] = {name: [] for name, _ in missing}
+    issues.extend(load_checks.unknown_tests(index, macro_files, missing_tests))
     issues.extend(load_checks.unused_config_paths(collector.cascades, name))
 
     contracts, contract_issues, contracts_dir = read_contracts(root, texts)
@@ -107,4 +117,9 @@ def load_project(path: Path | str) -> Project:
         contracts=contracts,
         contract_issues=contract_issues,
         contracts_dir=contracts_dir,
+        platform_config=platform_config,
+        disabled=MappingProxyType(collector.disabled),
+        missing_packages=tuple(
+            MissingPackage(name, position, tuple(missing_tests[name])) for name, position in missing
+        ),
     )

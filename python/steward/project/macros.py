@@ -54,8 +54,10 @@ def internal_macro_files() -> tuple[MacroFile, ...]:
         return ()
     include = Path(next(iter(spec.submodule_search_locations)))
     for package, folder in (("dbt", "global_project"), ("dbt_spark", "spark")):
+        # paths relative to `include`: the global project's `utils/concat.sql` and the
+        # adapter's are two files, and each must compile to its own template
         base = include / folder / "macros"
-        files.extend(read_macro_files(base, base, package, internal=True))
+        files.extend(read_macro_files(base, include, package, internal=True))
     return tuple(f for f in files if "/materializations/" not in f"/{f.path}")
 
 

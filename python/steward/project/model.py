@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from steward.project.namespaces import LANDING, LAYERS, PROD, env_prefix, namespace, schema_of
 
 if TYPE_CHECKING:
+    from steward.config.model import PlatformConfig
     from steward.project.contracts import Contract
 
 EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -179,10 +180,22 @@ class MacroFile:
 
 
 @dataclass(frozen=True)
+class MissingPackage:
+    """A package `packages.yml` names that is not installed (no `dbt deps` yet)."""
+
+    name: str
+    position: Position
+    tests: tuple[Position, ...] = ()
+    """The yml data tests that use it (`dbt_utils.expression_is_true`), not checked."""
+
+
+@dataclass(frozen=True)
 class Package:
     name: str
     path: str
     local: bool = True
+    vars: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    """The `vars:` of the package's own dbt_project.yml (the root project's win)."""
 
 
 @dataclass(frozen=True)
@@ -345,6 +358,19 @@ class Project:
     """Contracts that could not be read or are invalid (rule CON001)."""
     contracts_dir: str | None = None
     """`contracts` when the project has the folder (it uses contracts), else None."""
+    platform_config: PlatformConfig | None = None
+    missing_packages: tuple[MissingPackage, ...] = ()
+    disabled: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+    """Disabled models, seeds and snapshots (`enabled: false` at any level): name -> file.
+    dbt leaves them out; a ref to one is dbt's error."""
+    """The layered configuration of platform/config/ (`steward.config`), None without it."""
+
+    def missing_package_of(self, macro: str | None) -> MissingPackage | None:
+        """The missing package a macro that cannot be resolved (`dbt_utils.star`) is of."""
+        if not macro or "." not in macro:
+            return None
+        prefix = macro.split(".", 1)[0]
+        return next((p for p in self.missing_packages if p.name == prefix), None)
 
     def text(self, path: str) -> str | None:
         """The text of a project file steward read (code, yml, macros), by relative path."""

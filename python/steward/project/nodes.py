@@ -12,6 +12,7 @@ from typing import Any
 
 from steward.errors import UserError
 from steward.project.cascade import ConfigCascade, layered, with_lines
+from steward.project.config_jinja import is_disabled, render_config
 from steward.project.model import (
     EMPTY,
     DbtProjectFile,
@@ -23,7 +24,7 @@ from steward.project.model import (
     Registry,
 )
 from steward.project.ownership import node_layer_team
-from steward.project.properties import PropertiesIndex, node_columns, read_properties
+from steward.project.properties import PropertiesIndex, load_properties, node_columns
 from steward.project.yamlio import LineDict, load_yaml
 
 _SNAPSHOT_RE = re.compile(
@@ -102,6 +103,9 @@ class NodeCollector:
         self.registry = registry
         self.issues = issues
         self.nodes: dict[str, Node] = {}
+        self.disabled: dict[str, str] = {}
+        """Disabled models, seeds and snapshots by name -> their file (dbt leaves them out)."""
+        self.package_vars: dict[str, Mapping[str, Any]] = {}
         self.cascades = {
             kind: ConfigCascade(
                 raw.get(section) or (raw.get("tests") if kind == "test" else None), section
@@ -109,6 +113,16 @@ class NodeCollector:
             for kind, section in _SECTIONS.items()
         }
         self._versioned = _versioned_files(index)
+
+    def _vars(self, package: str) -> dict[str, Any]:
+        """The vars config values of `package` render with: its own, the root's over them."""
+        root_vars = self.project.vars
+        values = dict(self.package_vars.get(package) or {})
+        values.update({k: v for k, v in root_vars.items() if not isinstance(v, Mapping)})
+        scoped = root_vars.get(package)
+        if isinstance(scoped, Mapping):
+            values.update(scoped)
+        return values
 
     # ---- one node ----------------------------------------------------------------------
     def _yml(
@@ -161,7 +175,9 @@ class NodeCollector:
             # a package's own dbt_project.yml first, the root project's over it (dbt's order)
             resolved = layered(package_cascade.resolve(fqn, None, None), resolved)
         config, origins, hooks = resolved
-        if config.get("enabled") is False:
+        render_config(config, self._vars(package))
+        if is_disabled(config, code):
+            self.disabled.setdefault(node_name, rel)
             return
         properties = None
         if entry is not None and yml_path is not None:
@@ -229,6 +245,7 @@ class NodeCollector:
                 language = "python" if file.suffix == ".py" else "sql"
                 self.add("model", file.stem, file, root / folder, language, read_text(file, root))
         for package, directory in packages:
+            self.package_vars[package.name] = package.vars
             self._package(package, directory, yml_files, texts)
         for folder in self.project.seed_paths:
             for file in files_under(root, (folder,), (".csv",)):
@@ -262,7 +279,7 @@ class NodeCollector:
             for file in files_under(directory, (folder,), (".yml", ".yaml")):
                 rel = display(self.root, file)
                 yml_files.append(rel)
-                read_properties(load_yaml(file, rel, texts), rel, self.index, package.name)
+                load_properties(file, rel, self.index, package.name, texts)
             for file in files_under(directory, (folder,), (".sql", ".py")):
                 language = "python" if file.suffix == ".py" else "sql"
                 code = read_text(file, self.root)
@@ -290,11 +307,12 @@ class NodeCollector:
             if isinstance(test.config, LineDict):
                 config_lines.key_lines = dict(test.config.key_lines)
             config, origins, _hooks = self.cascades["test"].resolve(fqn, config_lines, yml_path)
+            render_config(config, self._vars(name))
             stores = config.get("store_failures") or config.get("store_failures_as") in (
                 "table",
                 "view",
             )
-            if not stores or config.get("enabled") is False:
+            if not stores or is_disabled(config, ""):
                 continue
             meta = config.get("meta")
             layer, team = node_layer_team(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from steward.project.config import KNOWN_CONFIG_KEYS, normalise_key
@@ -19,7 +20,7 @@ from steward.project.model import (
     Position,
     SourceTable,
 )
-from steward.project.yamlio import LineDict, LineList
+from steward.project.yamlio import Duplicate, LineDict, LineList, load_yaml
 
 TOP_KEYS = frozenset(
     {
@@ -259,6 +260,19 @@ def _columns(
             )
         )
     return tuple(columns)
+
+
+def load_properties(
+    file: Path, rel: str, index: PropertiesIndex, package: str, texts: dict[str, str]
+) -> None:
+    """Read one yml properties file into `index`. dbt reads these leniently (a key given
+    twice keeps its last value), so a duplicate key is a YML001 warning at its line."""
+    duplicates: list[Duplicate] = []
+    data = load_yaml(file, rel, texts, duplicates)
+    index.issues.extend(
+        LoadIssue("YML001", "warning", d.message(), Position(rel, d.line)) for d in duplicates
+    )
+    read_properties(data, rel, index, package)
 
 
 def read_properties(data: Any, path: str, index: PropertiesIndex, package: str) -> None:

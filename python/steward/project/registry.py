@@ -9,6 +9,7 @@ from typing import Any
 
 from steward.errors import UserError
 from steward.project.model import LoadIssue, Position, Registry, RuleException, Team
+from steward.project.registry_schema import validate
 from steward.project.yamlio import LineDict, load_yaml
 
 REGISTRY_PATH = "platform/teams.yml"
@@ -37,38 +38,33 @@ def _warn(message: str, path: str, line: int) -> LoadIssue:
 
 
 def read_registry(root: Path) -> tuple[Registry | None, list[LoadIssue]]:
+    """The registry of the project at `root` (None without one), validated
+    (`registry_schema`); unknown keys of a team are YML001 warnings."""
     file = root / REGISTRY_PATH
     if not file.is_file():
         return None, []
     data = load_yaml(file, REGISTRY_PATH)
-    teams_data = data.get("teams") if isinstance(data, Mapping) else None
-    if not isinstance(teams_data, list):
-        raise UserError("the registry has no `teams:` list", path=REGISTRY_PATH, line=1)
-    teams: list[Team] = []
+    spec = validate(data, REGISTRY_PATH)
     issues: list[LoadIssue] = []
-    for entry in teams_data:
-        if not isinstance(entry, LineDict) or not isinstance(entry.get("id"), str):
-            line = getattr(entry, "line", 1)
-            raise UserError("every team needs an `id`", path=REGISTRY_PATH, line=line)
+    teams: list[Team] = []
+    for entry, team in zip(data["teams"], spec.teams, strict=True):
         issues.extend(
-            _warn(
-                f"unknown key `{key}` in team `{entry['id']}`", REGISTRY_PATH, entry.key_line(key)
-            )
+            _warn(f"unknown key `{key}` in team `{team.id}`", REGISTRY_PATH, entry.key_line(key))
             for key in entry
             if key not in TEAM_KEYS
         )
         teams.append(
             Team(
-                id=entry["id"],
+                id=team.id,
                 position=Position(REGISTRY_PATH, entry.line),
-                name=str(entry.get("name") or ""),
-                kind=str(entry.get("kind") or ""),
-                layers=tuple(str(x) for x in entry.get("layers") or ()),
-                contact=str(entry.get("contact") or ""),
-                channel=str(entry.get("channel") or ""),
-                cost_centre=str(entry.get("cost_centre") or ""),
-                members=tuple(str(x) for x in entry.get("members") or ()),
-                github_team=str(entry.get("github_team") or ""),
+                name=team.name,
+                kind=team.kind,
+                layers=tuple(team.layers),
+                contact=team.contact,
+                channel=team.channel,
+                cost_centre=team.cost_centre,
+                members=tuple(team.members),
+                github_team=team.github_team,
             )
         )
     return Registry(REGISTRY_PATH, tuple(teams)), issues

@@ -7,6 +7,7 @@ a finding about a yml entry can point at the exact line.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +47,30 @@ class LineList(list):  # type: ignore[type-arg]
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    pass
+    duplicates: list[Duplicate] | None = None
+    """Where duplicate keys go when the caller tolerates them (None: they are errors)."""
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A key given twice in one mapping: YAML keeps the last value."""
+
+    key: str
+    line: int
+    first_line: int
+
+    def message(self) -> str:
+        return (
+            f"duplicate key `{self.key}` (first on line {self.first_line}): YAML keeps only "
+            "the last one, so the first does nothing; remove or merge one of them"
+        )
 
 
 def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
+    # a key given twice: YAML keeps the last one silently, the first is a setting that
+    # does nothing (keys a `<<` merge brings in may be overridden, as YAML intends)
+    own = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
+    own_lines: dict[Any, int] = {}
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
@@ -59,8 +80,22 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
             hash(key)
         except TypeError:
             key = str(key)
+        line = key_node.start_mark.line + 1
+        if id(key_node) in own:
+            sink = getattr(loader, "duplicates", None)
+            if key in own_lines and sink is not None:
+                sink.append(Duplicate(str(key), line, own_lines[key]))
+            elif key in own_lines:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key `{key}` (first on line {own_lines[key]}): YAML keeps "
+                    "only the last one; remove or merge one of them",
+                    key_node.start_mark,
+                )
+            own_lines[key] = line
         result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = key_node.start_mark.line + 1
+        result.key_lines[key] = line
     return result
 
 
@@ -75,10 +110,14 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-def parse_yaml(text: str, path: Path | str) -> Any:
-    """Parse YAML text; a syntax error becomes a `UserError` naming file and line."""
+def parse_yaml(text: str, path: Path | str, duplicates: list[Duplicate] | None = None) -> Any:
+    """Parse YAML text; a syntax error becomes a `UserError` naming file and line. A key
+    given twice is such an error too, unless `duplicates` collects them (dbt's own yml
+    files, which dbt reads leniently: there they are warnings)."""
+    loader = _Loader(text)
+    loader.duplicates = duplicates
     try:
-        return yaml.load(text, Loader=_Loader)
+        return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -86,6 +125,8 @@ def parse_yaml(text: str, path: Path | str) -> Any:
         raise UserError(f"invalid YAML: {problem}", path=path, line=line) from None
     except yaml.YAMLError as exc:
         raise UserError(f"invalid YAML: {exc}", path=path) from None
+    finally:
+        loader.dispose()
 
 
 def read_text(path: Path, display: Path | str | None = None) -> str:
@@ -96,14 +137,17 @@ def read_text(path: Path, display: Path | str | None = None) -> str:
 
 
 def load_yaml(
-    path: Path, display: Path | str | None = None, texts: dict[str, str] | None = None
+    path: Path,
+    display: Path | str | None = None,
+    texts: dict[str, str] | None = None,
+    duplicates: list[Duplicate] | None = None,
 ) -> Any:
     """Read and parse one YAML file (`display` is the path shown in errors); the text is
     kept in `texts` under `display` when given."""
     text = read_text(path, display)
     if texts is not None:
         texts[str(display or path)] = text
-    return parse_yaml(text, display or path)
+    return parse_yaml(text, display or path, duplicates)
 
 
 def line_of(value: Any, default: int = 1) -> int:

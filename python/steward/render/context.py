@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 from steward.project.config import merge_config
 from steward.project.model import MacroFile
 from steward.render import stubs
-from steward.render.jinja_env import MACRO_PREFIX, CompilerError, MacroReturn, UnresolvedMacro
+from steward.render.columns import yml_columns
+from steward.render.jinja_env import CompilerError, MacroReturn, UnresolvedMacro
+from steward.render.macros import Macro, Namespace
 from steward.render.refs import make_ref, make_source
 from steward.render.session import Session, node_dict
 
@@ -42,55 +44,6 @@ STAND_INS = (
 )
 
 
-class Namespace:
-    """`dbt_utils.star` and friends: a package's macros as attributes."""
-
-    def __init__(self, name: str, macros: Mapping[str, Any]) -> None:
-        self._name = name
-        self._macros = macros
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        try:
-            return self._macros[name]
-        except KeyError:
-            raise UnresolvedMacro(f"{self._name}.{name}") from None
-
-    def __getitem__(self, name: str) -> Any:
-        return self.__getattr__(name)
-
-    def __contains__(self, name: str) -> bool:
-        return name in self._macros
-
-
-class Macro:
-    """A project, package or dbt macro, callable from any template."""
-
-    __slots__ = ("file", "name", "package", "renderer")
-
-    def __init__(self, renderer: Renderer, file: MacroFile, name: str, package: str) -> None:
-        self.renderer = renderer
-        self.file = file
-        self.name = name
-        self.package = package
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        session = self.renderer.session
-        if session is None:  # pragma: no cover - macros only run inside a session
-            raise CompilerError(f"macro {self.name} called outside a render")
-        module = self.renderer.contexts.module(self.file, self.package)
-        macro = getattr(module, f"{MACRO_PREFIX}{self.name}", None)
-        if macro is None:
-            raise UnresolvedMacro(self.name)
-        if not self.file.internal:
-            session.macros.add(self.file.path)
-        try:
-            return macro(*args, **kwargs)
-        except MacroReturn as returned:
-            return returned.value
-
-
 class _OnSession:
     """A stand-in whose every use acts on the renderer's current session."""
 
@@ -106,9 +59,15 @@ class Var(_OnSession):
     """`var`: the vars the current node's package sees, `--vars` over `dbt_project.yml`."""
 
     def __call__(self, name: str, default: Any = MacroReturn) -> Any:
-        values = self._renderer.contexts.vars_for(self._session.node.package)
+        session = self._session
+        values = self._renderer.contexts.vars_for(session.node.package)
         if name in values:
-            return values[name]
+            value = values[name]
+            if isinstance(value, str) and ("{{" in value or "{%" in value):
+                # dbt renders a var's text in the caller's context (`"{{ source('a', 'b') }}"`)
+                template = self._renderer.env.from_string(value)
+                return template.render(session.context(session.node.package))
+            return value
         if default is not MacroReturn:
             return default
         raise CompilerError(f"required var '{name}' is not set and has no default")
@@ -202,6 +161,11 @@ class Contexts:
             str(d.get("macro_namespace")): [str(p) for p in d.get("search_order") or ()]
             for d in project.dbt_project.dispatch
         }
+        # dbt's order: the adapter's own, its parent's (databricks extends spark), default
+        adapter = renderer.target.type
+        parents = {"databricks": "spark", "glue": "spark", "starburst": "trino"}
+        parent = (f"{parents[adapter]}__",) if adapter in parents else ()
+        self.adapter_prefixes = tuple(dict.fromkeys((f"{adapter}__", *parent, "default__")))
         self._base: dict[str, dict[str, Any]] = {}
         self._vars: dict[str, dict[str, Any]] = {}
         self._contexts: dict[str, dict[str, Any]] = {}
@@ -232,11 +196,17 @@ class Contexts:
             project = self.renderer.project
             project_vars = project.dbt_project.vars
             packages = {project.name, *(p.name for p in project.packages)}
-            values = {
-                k: v
-                for k, v in project_vars.items()
-                if not isinstance(v, Mapping) or k not in packages
-            }
+            values = {}
+            for installed in project.packages:
+                if installed.name == package:
+                    values.update(installed.vars)
+            values.update(
+                {
+                    k: v
+                    for k, v in project_vars.items()
+                    if not isinstance(v, Mapping) or k not in packages
+                }
+            )
             scoped = project_vars.get(package)
             if isinstance(scoped, Mapping):
                 values.update(scoped)
@@ -356,7 +326,7 @@ class Contexts:
             "load_result": load_result,
             "store_result": store_result,
             "log": lambda *a, **k: "",
-            "adapter": stubs.Adapter(self.dispatch, record),
+            "adapter": self._adapter(record),
             "schema": renderer.target.schema,
             "database": renderer.target.database,
         }
@@ -366,6 +336,13 @@ class Contexts:
             if name in base:
                 context[name] = base[name]
         return context
+
+    def _adapter(self, record: Callable[[str, str], None]) -> stubs.Adapter:
+        renderer = self.renderer
+        adapter = stubs.Adapter(self.dispatch, record)
+        adapter.type = lambda: renderer.target.type
+        adapter.columns_of = lambda relation: yml_columns(renderer, relation)
+        return adapter
 
     def dispatch(self, macro_name: str, macro_namespace: str | None = None) -> Any:
         """`adapter.dispatch`: the first `spark__`/`default__` implementation found."""
@@ -379,7 +356,7 @@ class Contexts:
         for package in search:
             package = "dbt" if package in INTERNAL_PACKAGES else package
             macros = self.package_macros.get(package, {})
-            for prefix in ADAPTER_PREFIXES:
+            for prefix in self.adapter_prefixes:
                 macro = macros.get(f"{prefix}{macro_name}")
                 if macro is not None:
                     return macro

@@ -112,6 +112,13 @@ class _MacroParser(Parser):
 
 
 class _Environment(jinja2.sandbox.SandboxedEnvironment):
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        # `dbt_utils._is_relation`: a package's macro whose name starts with `_` is
+        # reachable through its namespace, as in dbt
+        if getattr(type(obj), "is_macro_namespace", False) and not attr.startswith("__"):
+            return True
+        return bool(super().is_safe_attribute(obj, attr, value))
+
     def _parse(self, source: str, name: str | None, filename: str | None) -> jinja2.nodes.Template:
         return _MacroParser(self, source, name, filename).parse()
 

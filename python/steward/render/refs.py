@@ -85,7 +85,15 @@ def make_ref(renderer: Renderer) -> Callable[..., Any]:
         found = resolve_ref(renderer, name, version if version is not None else v)
         if found.unique_id is None:
             relation = stubs.JinjaRelation(None, "__unknown__", name)
-            _unknown(session, f"{call_display('ref', names)} names no model, seed or snapshot")
+            disabled = renderer.project.disabled.get(name)
+            if disabled is not None:
+                _unknown(
+                    session,
+                    f"{call_display('ref', names)} names a disabled node ({disabled}, "
+                    "`enabled: false`): dbt fails on it; enable it or drop the ref",
+                )
+            else:
+                _unknown(session, f"{call_display('ref', names)} names no model, seed or snapshot")
         elif session.capture:
             relation = stubs.JinjaRelation(None, "__capture__", name)
         else:

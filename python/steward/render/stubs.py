@@ -8,7 +8,7 @@ import itertools
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, ClassVar
@@ -84,6 +84,12 @@ class JinjaRelation:
     def quote(self, *_: Any, **__: Any) -> JinjaRelation:
         return self
 
+    def get(self, key: str, default: Any = None) -> Any:
+        """dbt's relations are mappings: `dbt_utils._is_relation` reads `metadata.type`."""
+        if key == "metadata":
+            return {"type": "SparkRelation"}
+        return self.path.__dict__.get(key, default)
+
     def without_identifier(self) -> JinjaRelation:
         return self.include(identifier=False)
 
@@ -97,6 +103,9 @@ class JinjaRelation:
         **_: Any,
     ) -> JinjaRelation:
         return cls(database, schema, identifier, type)
+
+
+Mapping.register(JinjaRelation)
 
 
 class EmptyColumn(list):  # type: ignore[type-arg]
@@ -185,6 +194,8 @@ class Adapter:
         self._dispatch = dispatch
         self._record = record
         self.type = lambda: "spark"
+        # the columns the project's yml gives a relation (`dbt_utils.star` reads them)
+        self.columns_of: Callable[[Any], tuple[Any, ...]] = lambda _relation: ()
 
     def dispatch(
         self, macro_name: str, macro_namespace: str | None = None, packages: Any = None
@@ -198,7 +209,9 @@ class Adapter:
         return SimpleNamespace(code="OK", rows_affected=0, _message="OK"), EmptyTable()
 
     def quote(self, identifier: str) -> str:
-        return f"`{identifier}`"
+        from steward.render.columns import quote
+
+        return quote(identifier)
 
     def quote_as_configured(self, identifier: str, *_: Any) -> str:
         return str(identifier)
@@ -209,8 +222,8 @@ class Adapter:
     def load_relation(self, *_: Any, **__: Any) -> None:
         return None
 
-    def get_columns_in_relation(self, *_: Any, **__: Any) -> list[Any]:
-        return []
+    def get_columns_in_relation(self, relation: Any = None, *_: Any, **__: Any) -> list[Any]:
+        return list(self.columns_of(relation)) if relation is not None else []
 
     def list_relations(self, *_: Any, **__: Any) -> list[Any]:
         return []

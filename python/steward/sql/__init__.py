@@ -1,4 +1,4 @@
-"""Spark SQL analysis with sqlglot: what a statement reads and writes."""
+"""Spark SQL analysis with sqlglot: what a statement reads and writes, what is wrong with it."""
 
 from __future__ import annotations
 
@@ -9,17 +9,18 @@ from steward.sql.analyze import (
     Unknown,
     Write,
     analyze,
-    parse_error_location,
     relation_of,
 )
+from steward.sql.problems import SqlProblem, first_problem
 
 __all__ = [
     "Relation",
+    "SqlProblem",
     "Statement",
     "StatementAnalysis",
     "Unknown",
     "Write",
     "analyze",
-    "parse_error_location",
+    "first_problem",
     "relation_of",
 ]

@@ -20,10 +20,11 @@ import sqlglot
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
+from steward.sql import dialect
 from steward.sql.classify_text import classify_text
 from steward.sql.classify_text import strip_leading_comments as strip_leading_comments
 from steward.sql.classify_typed import classify
-from steward.sql.dialect import DIALECT
+from steward.sql.dialect import DIALECT as DIALECT
 from steward.sql.relation import Relation as Relation
 from steward.sql.relation import relation_of as relation_of
 from steward.sql.statement import Statement, StatementAnalysis, Unknown
@@ -35,7 +36,7 @@ logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 def _split(sql: str) -> list[str]:
     """Split on top-level semicolons, using the Spark tokenizer (strings stay whole)."""
-    tokens = sqlglot.tokenize(sql, read=DIALECT)
+    tokens = sqlglot.tokenize(sql, read=dialect.current())
     chunks: list[str] = []
     start = 0
     for token in tokens:
@@ -60,6 +61,11 @@ def analyze(sql: str) -> StatementAnalysis:
     return found
 
 
+def forget() -> None:
+    """Empty the cache (the dialect changed)."""
+    _cache.clear()
+
+
 def remember(analyses: Mapping[str, StatementAnalysis]) -> None:
     """Put analyses made elsewhere (a worker process) into the cache."""
     if len(_cache) + len(analyses) > _CACHE_SIZE:
@@ -69,7 +75,7 @@ def remember(analyses: Mapping[str, StatementAnalysis]) -> None:
 
 def _analyze(sql: str) -> StatementAnalysis:
     try:
-        parsed = sqlglot.parse(sql, read=DIALECT)
+        parsed = sqlglot.parse(sql, read=dialect.current())
         texts = _split(sql) if len(parsed) > 1 else [sql.strip().rstrip(";").strip()]
         if len(texts) != len([p for p in parsed if p is not None]):
             raise ParseError("statement count mismatch")
@@ -93,7 +99,7 @@ def _analyze_each(sql: str) -> StatementAnalysis:
     errors: list[str] = []
     for index, text in enumerate(texts):
         try:
-            parsed = sqlglot.parse_one(text, read=DIALECT)
+            parsed = sqlglot.parse_one(text, read=dialect.current())
         except (ParseError, TokenError) as exc:
             statement = classify_text(text, index)
             if statement.unknown is not None:
@@ -119,21 +125,3 @@ def _parse_message(exc: Exception) -> str:
         first = errors[0]
         return f"{first.get('description')} (line {first.get('line')}, col {first.get('col')})"
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-
-
-def parse_error_location(sql: str) -> tuple[int, int, str] | None:
-    """(line, column, token) in `sql` of the first parse error, if it does not parse."""
-    try:
-        sqlglot.parse(sql, read=DIALECT)
-    except ParseError as exc:
-        if exc.errors:
-            first = exc.errors[0]
-            return (
-                int(first.get("line") or 1),
-                int(first.get("col") or 1),
-                str(first.get("highlight") or ""),
-            )
-        return 1, 1, ""
-    except TokenError:
-        return 1, 1, ""
-    return None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from steward.sql.dialect import DIALECT
+from steward.sql import dialect
 
 PATH_FORMATS = frozenset(
     {"delta", "parquet", "csv", "json", "orc", "text", "avro", "binaryfile", "file", "iceberg"}
@@ -46,7 +46,7 @@ def ident(node: exp.Expression | None) -> str | None:
         return str(node.this)
     if isinstance(node, exp.Literal):
         return str(node.this)
-    return node.sql(DIALECT)
+    return node.sql(dialect.current())
 
 
 def relation_of(table: exp.Table) -> Relation | None:

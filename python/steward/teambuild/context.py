@@ -48,6 +48,9 @@ class RunContext:
     """The time the run stands for (`YYYY-MM-DD[THH:MM[:SS]]`, UTC), when it replays old
     or synthetic data: the contracts' freshness SLAs are measured against it instead of
     the current time (var `freshness_reference_time`, from STEWARD_AS_OF)."""
+    settings: tuple[tuple[str, str], ...] = ()
+    """Variables of the layered configuration the profile reads (Spark settings), set for
+    the run (`steward.teambuild.settings`)."""
 
     def __post_init__(self) -> None:
         if self.target not in TARGETS:
@@ -90,6 +93,7 @@ class RunContext:
             variables["STEWARD_TEAM"] = self.team
         if self.as_of is not None:
             variables["STEWARD_AS_OF"] = self.as_of
+        variables.update(self.settings)
         return variables
 
 

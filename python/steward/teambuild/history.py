@@ -1,10 +1,12 @@
-"""Run history of team builds: the latest state of every node a team has built.
+"""Run history of team builds: the latest state of every node a team has built, and the
+team's recent builds, each with the git commit it built.
 
 After each team build, steward records each node's status (models: success/error/skipped;
 tests: pass/warn/fail/error) and when it finished, merged over the team's earlier builds,
-so a consumer can ask "did this product build, and pass its tests, at its last build?".
-A local run keeps its history inside its lakehouse (it describes those tables); a
-cluster run keeps it in the project's target folder.
+so a consumer can ask "did this product build, and pass its tests, at its last build?",
+and appends the build itself (commit, result, counts), so `steward promote` can ask "did
+this commit's staging build pass?". A local run keeps its history inside its lakehouse (it
+describes those tables); a cluster run keeps it in the project's target folder.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,47 @@ class NodeState:
             str(data["status"]),
             datetime.fromisoformat(str(data["finished_at"])),
             data.get("message"),
+        )
+
+
+KEPT_RUNS = 50
+"""Builds kept per team and environment (the newest)."""
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One build of a team: which commit, when, and whether it passed."""
+
+    git_sha: str
+    finished_at: datetime
+    success: bool
+    statuses: Mapping[str, int] = field(default_factory=dict)
+    skipped_upstream: tuple[str, ...] = ()
+    """Products it did not build on (unhealthy upstream): their readers were not built."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "git_sha": self.git_sha,
+            "finished_at": self.finished_at.isoformat(),
+            "success": self.success,
+            "statuses": dict(sorted(self.statuses.items())),
+            "skipped_upstream": list(self.skipped_upstream),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RunRecord:
+        return cls(
+            git_sha=str(data["git_sha"]),
+            finished_at=datetime.fromisoformat(str(data["finished_at"])),
+            success=bool(data["success"]),
+            statuses={str(k): int(v) for k, v in (data.get("statuses") or {}).items()},
+            skipped_upstream=tuple(str(p) for p in data.get("skipped_upstream") or ()),
+        )
+
+    def counts(self) -> str:
+        return (
+            ", ".join(f"{n} {status}" for status, n in sorted(self.statuses.items()))
+            or "nothing ran"
         )
 
 
@@ -76,18 +119,33 @@ def node_states_of(result: Any, finished_at: datetime | None = None) -> list[Nod
     return states
 
 
-def record(context: RunContext, team: str, states: list[NodeState]) -> Path:
-    """Merge `states` into the team's history file (written atomically)."""
+def _read(path: Path) -> dict[str, Any]:
+    return dict(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else {}
+
+
+def load_runs(context: RunContext, team: str) -> list[RunRecord]:
+    """The team's recorded builds in this environment, oldest first."""
+    data = _read(history_dir(context) / f"{team}.json")
+    return [RunRecord.from_json(run) for run in data.get("runs", [])]
+
+
+def record(
+    context: RunContext, team: str, states: list[NodeState], run: RunRecord | None = None
+) -> Path:
+    """Merge `states` into the team's history file, and append `run` (written atomically)."""
     folder = history_dir(context)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{team}.json"
-    existing = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"nodes": {}}
+    existing = _read(path)
     nodes = dict(existing.get("nodes", {}))
     for state in states:
         if state.status == "skipped":  # a skipped node keeps the state of its last real run
             continue
         nodes[state.unique_id] = state.to_json()
-    payload = {"team": team, "nodes": dict(sorted(nodes.items()))}
+    runs = list(existing.get("runs", []))
+    if run is not None:
+        runs = [*runs, run.to_json()][-KEPT_RUNS:]
+    payload = {"team": team, "nodes": dict(sorted(nodes.items())), "runs": runs}
     handle, tmp = tempfile.mkstemp(dir=folder, prefix=f".{team}.", suffix=".json")
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         json.dump(payload, out, indent=1)

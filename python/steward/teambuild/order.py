@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from steward.graph import DependencyGraph
     from steward.project.model import Project
+    from steward.render.model import RenderedProject
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,16 @@ class BuildPlan:
         return cls(load_project(project_dir))
 
     @functools.cached_property
-    def graph(self) -> DependencyGraph:
-        from steward.graph import build_graph
+    def rendered(self) -> RenderedProject:
         from steward.render import render_project
 
-        return build_graph(render_project(self.project))
+        return render_project(self.project)
+
+    @functools.cached_property
+    def graph(self) -> DependencyGraph:
+        from steward.graph import build_graph
+
+        return build_graph(self.rendered)
 
     @functools.cached_property
     def owners(self) -> Mapping[str, str | None]:

@@ -6,6 +6,7 @@ is dbt's own progress output.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -14,10 +15,12 @@ from datetime import datetime, timezone
 from typing import Any
 
 from steward.errors import UserError
+from steward.guard.metadata import git_sha
 from steward.lakehouse.java import check_java
 from steward.teambuild import history
 from steward.teambuild.context import RunContext, environment
 from steward.teambuild.order import BuildPlan
+from steward.teambuild.settings import default_env, prepare, sla_defaults, team_settings
 from steward.teambuild.upstream import UpstreamProblem, check_upstream, describe
 
 
@@ -118,34 +121,32 @@ def build_team(
     ignore_upstream: bool = False,
     now: datetime | None = None,
     plan: BuildPlan | None = None,
+    teams: Sequence[str] = (),
 ) -> TeamRun:
     """`dbt build` of exactly the team's models (its dbt group) and their tests.
 
     With a manifest, the upstream products of other teams are checked first (see
     steward.teambuild.upstream): models that depend on an unhealthy one are excluded.
     """
-    team_context = RunContext(
-        project_dir=context.project_dir,
-        target=context.target,
-        env=context.env,
-        team=team,
-        lakehouse_dir=context.lakehouse_dir,
-        landing_dir=context.landing_dir,
-        as_of=context.as_of,
+    plan = plan or BuildPlan.load(context.project_dir)
+    team_context = dataclasses.replace(
+        context, team=team, settings=team_settings(plan.project, context, team, teams)
     )
     print(
-        f"== steward build: team {team} (target {context.target}) ==", file=sys.stderr, flush=True
+        f"== steward build: team {team} (target {context.target}, env {default_env(context)}) ==",
+        file=sys.stderr,
+        flush=True,
     )
     problems: list[UpstreamProblem] = []
     exclude: list[str] = []
     if manifest is not None:
-        plan = plan or BuildPlan.load(context.project_dir)
         problems = check_upstream(
             manifest,
             team,
             history.load_states(context),
             now or datetime.now(timezone.utc),
             plan.owners,
+            sla_defaults(plan.project, context.env),
         )
         contacts = team_contacts(plan)
         for problem in problems:
@@ -164,7 +165,15 @@ def build_team(
             raise result.exception
         print(f"steward: dbt stopped before building {team}: {result.exception}", file=sys.stderr)
         return TeamRun(team=team, success=False, skipped_because=f"dbt failed: {result.exception}")
-    history.record(context, team, history.node_states_of(result.result))
+    skipped = () if ignore_upstream else tuple(p.product_name for p in problems)
+    run = history.RunRecord(
+        git_sha=git_sha(context.project_dir),
+        finished_at=datetime.now(timezone.utc),
+        success=bool(result.success),
+        statuses=_statuses(result),
+        skipped_upstream=skipped,
+    )
+    history.record(context, team, history.node_states_of(result.result), run)
     return TeamRun(
         team=team,
         success=bool(result.success),
@@ -180,9 +189,12 @@ def build_teams(
     ignore_upstream: bool = False,
     plan: BuildPlan | None = None,
 ) -> list[TeamRun]:
-    """Build `teams` in the order given, each after checking the products it reads."""
-    manifest = parse_manifest(context)
+    """Build `teams` in the order given, each after checking the products it reads. The
+    layered configuration is checked first, and `dev` becomes the developer's own
+    environment (`steward.teambuild.settings`)."""
     plan = plan or BuildPlan.load(context.project_dir)
+    context = prepare(context, plan, teams)
+    manifest = parse_manifest(context)
     return [
         build_team(
             context,
@@ -191,6 +203,7 @@ def build_teams(
             manifest=manifest,
             ignore_upstream=ignore_upstream,
             plan=plan,
+            teams=teams,
         )
         for team in teams
     ]

@@ -33,12 +33,13 @@ class UpstreamProblem:
         return self.product.split(".")[-1]
 
 
-def _max_age(node: Mapping[str, Any]) -> timedelta:
-    """The product's build SLA: meta.sla.max_build_age_hours, else a daily default."""
+def _max_age(node: Mapping[str, Any], default: timedelta) -> timedelta:
+    """The product's build SLA: meta.sla.max_build_age_hours, else `default` (its team's
+    `sla.max_build_age_hours` of the layered configuration, else a daily default)."""
     meta = (node.get("config") or {}).get("meta") or node.get("meta") or {}
     sla = meta.get("sla") or {}
     hours = sla.get("max_build_age_hours")
-    return timedelta(hours=float(hours)) if hours is not None else DEFAULT_MAX_AGE
+    return timedelta(hours=float(hours)) if hours is not None else default
 
 
 def upstream_products(
@@ -78,8 +79,10 @@ def check_upstream(
     states: Mapping[str, NodeState],
     now: datetime,
     owners: Mapping[str, str | None],
+    max_ages: Mapping[str, timedelta] | None = None,
 ) -> list[UpstreamProblem]:
-    """The upstream products of `team` that are not fit to build on, and why."""
+    """The upstream products of `team` that are not fit to build on, and why. `max_ages`
+    is each producer team's default build SLA."""
     problems = []
     nodes = manifest.get("nodes", {})
     for product, consumers in sorted(upstream_products(manifest, team, owners).items()):
@@ -95,7 +98,7 @@ def check_upstream(
             )
         else:
             age = now - state.finished_at
-            limit = _max_age(node)
+            limit = _max_age(node, (max_ages or {}).get(producer, DEFAULT_MAX_AGE))
             if age > limit:
                 reason = (
                     f"it was last built {age.total_seconds() / 3600:.1f} h ago "

@@ -27,6 +27,9 @@ RULE_MODULES: tuple[str, ...] = (
     "con003",
     "yml001",
     "exc001",
+    "cfg001",
+    "cfg002",
+    "pkg001",
 )
 
 _extra: list[Rule] = []

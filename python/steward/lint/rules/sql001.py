@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from steward.lint.context import LintContext
-from steward.lint.locate import find_text, with_column
+from steward.lint.context import LintContext, NodeFacts
+from steward.lint.locate import source_position, with_column
 from steward.lint.rule import Violation, rule
 from steward.project.model import Position
-from steward.sql.analyze import parse_error_location
+from steward.sql import dialect
+from steward.sql.problems import first_problem
 
 
 @rule("SQL001", "a model or macro that does not render or parse")
@@ -17,7 +18,9 @@ def check(ctx: LintContext) -> Iterator[Violation]:
         Renders every model, snapshot, test, hook and macro as dbt would (both branches of
         `is_incremental()`) and parses the result as Spark SQL. A template that fails to
         render, a macro that cannot be resolved, a `ref`/`source` to nothing, or SQL that
-        does not parse is reported at its line in the source file.
+        does not parse is reported at its line and column in the source file (the
+        rendered SQL is mapped back to the template). So is what sqlglot lets pass but
+        Spark rejects: a `(` never closed, a stray `)`, an empty list item (`a,, b`).
 
     Why is this bad?
         What cannot be rendered and parsed cannot be checked: every other rule is blind to
@@ -38,6 +41,8 @@ def check(ctx: LintContext) -> Iterator[Violation]:
     for facts in ctx.facts.values():
         node = facts.node
         for problem in facts.rendered.problems:
+            if ctx.project.missing_package_of(problem.macro) is not None:
+                continue  # one PKG001 finding for the package
             position = problem.position
             if problem.macro:
                 needle = problem.macro.split(" ")[0]
@@ -47,28 +52,7 @@ def check(ctx: LintContext) -> Iterator[Violation]:
                 f"{node.resource_type} `{node.name}` does not render: {problem.message}",
                 node,
             )
-        for sql, analysis in facts.body:
-            if not analysis.parse_errors and not analysis.unknown:
-                continue
-            located = parse_error_location(sql.sql)
-            position = node.position
-            if located is not None:
-                line, _column, token = located
-                found = find_text(node.raw_code, token, line) if token.strip() else None
-                position = (
-                    Position(node.path, *found)
-                    if found
-                    else Position(node.path, min(line, node.raw_code.count("\n") + 1))
-                )
-            reason = (
-                analysis.parse_errors[0] if analysis.parse_errors else (analysis.unknown[0].reason)
-            )
-            branch = " (is_incremental() branch)" if sql.incremental else ""
-            yield Violation(
-                position,
-                f"{node.resource_type} `{node.name}` does not parse as Spark SQL{branch}: {reason}",
-                node,
-            )
+        yield from _body_problems(facts)
         for site in facts.writes:
             if site.unknown is not None and site.unknown.reason.startswith("does not parse"):
                 yield Violation(
@@ -91,6 +75,32 @@ def check(ctx: LintContext) -> Iterator[Violation]:
     for site in ctx.operations:
         if site.unknown is not None and site.unknown.reason.startswith("does not parse"):
             yield Violation(site.position, f"{site.origin.kind} hook {site.unknown.reason}")
+
+
+def _body_problems(facts: NodeFacts) -> Iterator[Violation]:
+    """What is wrong with the node's SQL, once per place in its file: sqlglot's parse
+    error, or a `(` that is never closed, a stray `)`, an empty list item (which sqlglot
+    accepts and Spark does not), mapped from the rendered SQL back to the template."""
+    node = facts.node
+    reported: set[Position] = set()
+    for sql, analysis in facts.body:
+        problem = first_problem(sql.sql, parses=not analysis.parse_errors)
+        if problem is None:
+            if not analysis.unknown:
+                continue
+            position, reason = node.position, analysis.unknown[0].reason
+        else:
+            line, column = source_position(node.raw_code, sql.sql, problem.offset, problem.token)
+            position, reason = Position(node.path, line, column), problem.message
+        if position in reported:
+            continue
+        reported.add(position)
+        branch = " (is_incremental() branch)" if sql.incremental else ""
+        yield Violation(
+            position,
+            f"{node.resource_type} `{node.name}` does not parse as {dialect.display()}{branch}: {reason}",
+            node,
+        )
 
 
 RULE = check

@@ -52,6 +52,12 @@ def _reason(
     if namespace in ctx.owned_namespaces(team):
         return None
     owner = ctx.namespace_owner(namespace)
+    if owner is not None and owner == team:
+        return (
+            f"runs {what} on `{target.qualified}`: namespace `{namespace}` is team `{owner}`'s "
+            f"in another environment, and a `{ctx.env}` build writes only `{ctx.env}` "
+            "namespaces (name the relation with `{{ this }}` or a ref())"
+        )
     if owner is not None:
         return f"runs {what} on `{target.qualified}` in namespace `{namespace}` of team `{owner}`"
     who = f"team `{team}`" if team else "this node's team (unknown)"
