@@ -89,10 +89,10 @@ def _check_with_minisearch(
 
 def test_the_main_index_is_minisearchs_own(site) -> None:  # type: ignore[no-untyped-def]
     documents = main_documents(site)
-    hits = _check_with_minisearch(documents, MAIN_FIELDS, "interval_start_utc")
+    hits = _check_with_minisearch(documents, MAIN_FIELDS, "silver platfom readings")
     names = {documents[i].stored["n"] for i in hits}
     assert PRODUCT in names
-    having = {p.name for p in site.nodes if "interval_start_utc" in {c.name for c in p.columns}}
+    having = {p.name for p in site.nodes if {"silver", "readings"} <= set(tokenize(p.name))}
     assert having <= names
 
 
@@ -102,7 +102,13 @@ def test_the_column_index_points_at_the_nodes_with_the_column(site) -> None:  # 
     found = [documents[i] for i in hits]
     assert any(d.stored["n"] == "interval_start_utc" for d in found)
     product = next(i for i, p in enumerate(site.nodes) if p.name == PRODUCT)
-    assert any(product in d.stored["m"] for d in found if d.stored["n"] == "interval_start_utc")
+    column = next(d for d in found if d.stored["n"] == "interval_start_utc")
+    having = [
+        i for i, p in enumerate(site.nodes) if "interval_start_utc" in {c.name for c in p.columns}
+    ]
+    assert sorted(column.stored["m"]) == having
+    first = [site.nodes[i].product for i in column.stored["m"]]
+    assert product in column.stored["m"] and first == sorted(first, reverse=True)
 
 
 def test_layers_run_left_to_right_and_cycles_still_lay_out() -> None:

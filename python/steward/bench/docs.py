@@ -39,7 +39,7 @@ QUERIES = (
     "region",
     "readings daily",
     "invoices",
-    "platfrom",
+    "platfom",
     "tarif",
     "gold commercial",
     "amount_eur",

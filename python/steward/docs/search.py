@@ -4,9 +4,13 @@ the browser loads it (`MiniSearch.loadJS`) instead of indexing on every page.
 Two indexes, so a page loads only what a search needs:
 
 - `main`: one document per model, seed, snapshot, source, exposure and team: its name,
-  description, owner (team, its name, contact and channel), tags and column names;
+  description, owner (team, its name, contact and channel) and tags;
 - `columns`: one document per distinct column (name and description), pointing at the
-  main documents of the nodes that have it; loaded after the first search (lazily).
+  main documents of the nodes that have it, data products first; loaded right after
+  the main one, so a page's first search does not wait for a large project's columns.
+
+Column names live in the second index only: in the main one, a name such as `meter_id`
+would match nearly every document, and every search would score them all.
 
 Words: snake_case and camelCase names are split (`silver_platform__readings` is
 `silver platform readings`), lower-cased; the browser tokenises a query the same way
@@ -23,7 +27,7 @@ from typing import Any
 
 from steward.docs.model import Owner, Site
 
-MAIN_FIELDS = ("name", "description", "owner", "tags", "columns")
+MAIN_FIELDS = ("name", "description", "owner", "tags")
 COLUMN_FIELDS = ("name", "description")
 SERIALIZATION_VERSION = 2
 SHORT = 160
@@ -57,15 +61,15 @@ def _document(
     title: str,
     page: str,
     owner: Owner,
-    fields: tuple[str, str, str, str, str],
+    fields: tuple[str, str, str, str],
     layer: str | None = None,
     access: str | None = None,
 ) -> Document:
     """A main document: its searched `fields` (MAIN_FIELDS' order) and what a result
     shows (stored under short keys: the index is loaded on every page that searches)."""
-    name, description, who, tags, columns = fields
+    name, description, who, tags = fields
     return Document(
-        dict(zip(MAIN_FIELDS, (name, description, who, tags, columns), strict=True)),
+        dict(zip(MAIN_FIELDS, fields, strict=True)),
         {
             "t": kind,
             "n": title,
@@ -94,7 +98,6 @@ def main_documents(site: Site) -> list[Document]:
                     page.description,
                     _words(o.team, o.name, o.contact, o.channel),
                     _words(*page.tags, page.layer, page.resource_type),
-                    " ".join(c.name for c in page.columns),
                 ),
                 page.layer,
                 page.access,
@@ -114,7 +117,6 @@ def main_documents(site: Site) -> list[Document]:
                     exposure.description,
                     _words(o.team, o.name, o.contact, o.channel),
                     about,
-                    "",
                 ),
             )
         )
@@ -132,7 +134,6 @@ def main_documents(site: Site) -> list[Document]:
                     " ".join(team.members),
                     _words(o.contact, o.channel, o.cost_centre),
                     reach,
-                    "",
                 ),
             )
         )
@@ -144,7 +145,10 @@ def column_documents(site: Site) -> list[Document]:
     node pages are the first main documents, in order)."""
     nodes: dict[tuple[str, str], list[int]] = defaultdict(list)
     types: dict[tuple[str, str], str] = {}
-    for index, page in enumerate(site.nodes):
+    # data products first: a result shows the first few nodes of a column
+    order = sorted(range(len(site.nodes)), key=lambda i: (not site.nodes[i].product, i))
+    for index in order:
+        page = site.nodes[index]
         for column in page.columns:
             key = (column.name, _short(column.description))
             nodes[key].append(index)

@@ -52,7 +52,7 @@ def _crossings(context: SiteContext) -> dict[tuple[str, str], dict[str, None]]:
         up, down = graph.nodes[edge.upstream], graph.nodes[edge.downstream]
         if up.team and down.team and up.team != down.team:
             found[(up.team, down.team)][edge.upstream] = None
-    return found
+    return {key: dict.fromkeys(sorted(reads)) for key, reads in found.items()}
 
 
 def team_pages(context: SiteContext, nodes: Sequence[NodePage]) -> tuple[TeamPage, ...]:
@@ -147,12 +147,12 @@ def exposure_pages(
 
 def team_graph(context: SiteContext) -> GraphView:
     graph = context.graph.team_graph
-    edges = [(a, b) for a, b in graph.edges]
+    edges = sorted((str(a), str(b)) for a, b in graph.edges)
     positions = layered(graph.nodes, edges, sort_key=str)
     return GraphView(
         tuple(
             GraphItem(str(t), str(t), "team", *positions[t], page=team_page(str(t)), team=str(t))
-            for t in graph.nodes
+            for t in sorted(graph.nodes)
         ),
         tuple(
             GraphEdge(str(a), str(b), f"{len(graph.edges[a, b]['edges'])} read(s)")

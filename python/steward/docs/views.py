@@ -28,7 +28,7 @@ def _reach(
     queue = deque([(start, 0)])
     while queue:
         node, hop = queue.popleft()
-        for other in step(node):
+        for other in sorted(step(node)):
             if other in seen:
                 continue
             seen.add(other)
@@ -43,11 +43,13 @@ def neighbourhood(
 ) -> GraphView:
     up, up_total = _reach(unique_id, graph.upstream, limit // 2)
     down, down_total = _reach(unique_id, graph.downstream, limit // 2)
-    hops = {unique_id: 0, **{n: -h for n, h in up.items()}, **down}
+    # sorted: the graph's edge order follows what the SQL analysis yields, which may
+    # vary between runs; the page's bytes must not
+    hops = dict(sorted({unique_id: 0, **{n: -h for n, h in up.items()}, **down}.items()))
     edges = [
         GraphEdge(a, b, graph.digraph.edges[a, b]["edges"][0].kind)
         for a in hops
-        for b in graph.digraph.successors(a)
+        for b in sorted(graph.digraph.successors(a))
         if b in hops and (hops[a] < hops[b] or (hops[a] == hops[b] == 0))
     ]
     positions = layered(

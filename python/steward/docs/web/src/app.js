@@ -70,13 +70,13 @@
         if (r.type) item.appendChild(el('code', '', ' ' + r.type));
         item.appendChild(el('span', 'result-desc', r.description || ''));
         var where = el('span', 'result-nodes', 'in ');
-        r.nodes.slice(0, 8).forEach(function (n, i) {
+        r.nodes.forEach(function (n, i) {
           var a = el('a', 'result-node', n.name);
           a.href = root + n.page;
           if (i) where.appendChild(document.createTextNode(', '));
           where.appendChild(a);
         });
-        if (r.nodes.length > 8) where.appendChild(document.createTextNode(' and ' + (r.nodes.length - 8) + ' more'));
+        if (r.total > r.nodes.length) where.appendChild(document.createTextNode(' and ' + (r.total - r.nodes.length) + ' more'));
         item.appendChild(where);
       } else {
         item = el('a', 'result result-' + r.kind);

@@ -4,9 +4,10 @@
 (function () {
   'use strict';
 
-  var MAIN_FIELDS = ['name', 'description', 'owner', 'tags', 'columns'];
+  var MAIN_FIELDS = ['name', 'description', 'owner', 'tags'];
   var COLUMN_FIELDS = ['name', 'description'];
   var LIMIT = 20;
+  var SHOWN = 8;
 
   function tokenize(text) {
     return String(text)
@@ -56,22 +57,33 @@
   StewardSearch.prototype.search = function (query, filters) {
     filters = filters || {};
     var self = this;
-    var results = this.main.search(query, {
-      boost: { name: 4, columns: 2, owner: 1.5, tags: 1.2 },
-      filter: function (result) { return passes(self.node(result.id), filters); }
-    }).slice(0, LIMIT).map(function (r) {
+    var filtered = Boolean(filters.team || filters.layer || filters.access);
+    var options = { boost: { name: 4, owner: 1.5, tags: 1.2 } };
+    if (filtered) options.filter = function (result) { return passes(self.node(result.id), filters); };
+    var results = this.main.search(query, options).slice(0, LIMIT).map(function (r) {
       var s = self.node(r.id);
       return { kind: s.t, name: s.n, page: s.p, team: s.tm, layer: s.l, access: s.a,
-               description: s.d, score: r.score, terms: r.terms };
+               description: s.d, score: r.score };
     });
     if (this.columns) {
       this.columns.search(query, { boost: { name: 3 } }).slice(0, LIMIT).forEach(function (r) {
         var stored = self.columns.getStoredFields(r.id);
-        var nodes = stored.m.map(function (id) { return self.node(id); })
-          .filter(function (s) { return passes(s, filters); });
-        if (!nodes.length) return;
+        var shown = [];
+        var total = 0;
+        if (!filtered) {
+          total = stored.m.length;
+          shown = stored.m.slice(0, SHOWN).map(function (id) { return self.node(id); });
+        } else {
+          stored.m.forEach(function (id) {
+            var s = self.node(id);
+            if (!passes(s, filters)) return;
+            total += 1;
+            if (shown.length < SHOWN) shown.push(s);
+          });
+        }
+        if (!total) return;
         results.push({ kind: 'column', name: stored.n, type: stored.y, description: stored.d,
-                       score: r.score, nodes: nodes.map(function (s) {
+                       score: r.score, total: total, nodes: shown.map(function (s) {
                          return { name: s.n, page: s.p, team: s.tm, kind: s.t };
                        }) });
       });
