@@ -103,11 +103,12 @@ def test_search_filters_by_team(page: Any, built: Any) -> None:
     page.goto(_url(built, "index.html"))
     page.select_option("#search-team", "regulatory_reporting")
     page.fill("#search-input", "kwh")
-    page.wait_for_selector("#search-results a")
-    teams = page.eval_on_selector_all(
-        "#search-results a.result .muted", "els => els.map(e => e.textContent)"
+    page.wait_for_selector("#search-results .result-column")
+    hrefs = page.eval_on_selector_all(
+        "#search-results a", "els => els.map(e => e.getAttribute('href'))"
     )
-    assert teams and all("regulatory_reporting" in t for t in teams)
+    teams = {p.page: p.owner.team for p in built.site.nodes}
+    assert hrefs and {teams[h] for h in hrefs} == {"regulatory_reporting"}
 
 
 def test_product_page_shows_owner_contact_sla_and_consumers(page: Any, built: Any) -> None:

@@ -119,6 +119,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--work-dir", type=Path, help="where the generated project goes (default: system temp)"
     )
     add_options(docs, project_dir=False, output=Path("bench-results/docs.json"), help_texts=FIGURES)
+    add_examples(
+        docs,
+        "steward bench docs                      # 10,000 models, 200,000 columns",
+        "steward bench docs --models 1000        # the same shape, ten times smaller",
+    )
     docs.set_defaults(handler=run_docs)
 
 

@@ -51,6 +51,11 @@ def register(subparsers: Any) -> None:
         "owners, teams, tags, descriptions), a page per model, data product, source, team "
         "and exposure, the platform and the rule catalogue. It works offline, from file://.",
     )
+    add_examples(
+        parser,
+        "steward docs build                       # site/: open site/index.html",
+        "steward docs serve                       # the same on http://127.0.0.1:8000/",
+    )
     commands = add_subcommands(parser, "docs")
     build = commands.add_parser(
         "build",

@@ -67,7 +67,7 @@ def _document(
 ) -> Document:
     """A main document: its searched `fields` (MAIN_FIELDS' order) and what a result
     shows (stored under short keys: the index is loaded on every page that searches)."""
-    name, description, who, tags = fields
+    _, description, _, tags = fields
     return Document(
         dict(zip(MAIN_FIELDS, fields, strict=True)),
         {
