@@ -5,12 +5,12 @@ the way. Both are laid out here (`steward.docs.layout`); the browser only draws 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from steward.docs.layout import layered
 from steward.docs.model import ColumnTrace, GraphEdge, GraphItem, GraphView
 from steward.graph import DependencyGraph
-from steward.lineage import UPSTREAM, ColumnRef, ProjectLineage, trace
+from steward.lineage import UPSTREAM, ColumnRef, ProjectLineage, TraceEdge, trace
 
 MAX_NODES = 300
 """Nodes a neighbourhood shows at most (half upstream, half downstream)."""
@@ -106,6 +106,23 @@ def _columns(
     return {key: deepest - depth.get(key, deepest) for key in map(_key, roles)}
 
 
+def _nearest_first(edges: Iterable[TraceEdge], root: ColumnRef) -> list[TraceEdge]:
+    """`edges` of an upstream trace from `root`, step by step away from it and sorted
+    within a step: what a cut keeps must not depend on the order lineage found them."""
+    into: dict[ColumnRef, list[TraceEdge]] = {}
+    for edge in edges:
+        into.setdefault(edge.target, []).append(edge)
+    ordered: list[TraceEdge] = []
+    seen = {root}
+    level = [root]
+    while level:
+        step = sorted(e for ref in level for e in into.get(ref, ()))
+        ordered.extend(step)
+        level = sorted({e.source for e in step} - seen)
+        seen.update(level)
+    return ordered
+
+
 def _trace(
     lineage: ProjectLineage, root: ColumnRef, limit: int
 ) -> tuple[dict[ColumnRef, str], dict[tuple[str, str], str], bool]:
@@ -114,7 +131,7 @@ def _trace(
     found = trace(lineage, (root,), UPSTREAM)
     roles: dict[ColumnRef, str] = {root: "root"}
     edges: dict[tuple[str, str], str] = {}
-    for edge in found.edges:
+    for edge in _nearest_first(found.edges, root):
         if len(roles) >= limit and (edge.source not in roles or edge.target not in roles):
             continue
         roles.setdefault(edge.source, "upstream")
@@ -125,7 +142,7 @@ def _trace(
         if model is None:
             continue
         into = next(ref for ref in roles if ref.node == model_id)
-        for use in model.uses:
+        for use in sorted(model.uses):
             if len(roles) >= limit and use.ref not in roles:
                 break
             roles.setdefault(use.ref, "used")
