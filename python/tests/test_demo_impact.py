@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import shutil
 from pathlib import Path
 
 import pytest
@@ -33,8 +32,6 @@ DEMO_INCIDENT = Incident(
     reached=((LU_DASHBOARD, "kwh_per_meter"), (LU_DASHBOARD, "total_kwh")),
     unreached=(LU_DASHBOARD, "region_name"),
 )
-
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 
 @pytest.fixture

@@ -25,8 +25,6 @@ from tests.rulecases import write_project
 GRIDLITE = Path(__file__).parent / "fixtures" / "gridlite"
 GOLD = "gold_commercial_analytics__daily_consumption"
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-
 
 def git(root: Path, *args: str) -> None:
     subprocess.run(
