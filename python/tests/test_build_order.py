@@ -81,3 +81,109 @@ def test_build_of_an_unknown_team_names_the_known_ones(
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert "team 'nosuch' has no models" in err and "electra" in err
+
+
+def test_parallel_waves_start_a_team_once_everything_it_reads_has_built(tmp_path: Path) -> None:
+    from steward.teambuild.parallel import producers_of, waves
+
+    plan = BuildPlan.load(
+        project(
+            tmp_path,
+            ("a", "platform", []),
+            ("b", "electra", []),
+            ("c", "analytics", ["a", "b"]),
+            ("d", "ml", ["a"]),
+            ("e", "billing", ["c", "d"]),
+        )
+    )
+    order = plan.order()
+    assert waves(plan, order) == [["electra", "platform"], ["analytics", "ml"], ["billing"]]
+    assert producers_of(plan, order)["billing"] == {"analytics", "ml"}
+    # a team left out of the build is not waited for
+    assert producers_of(plan, ["analytics", "billing"])["analytics"] == set()
+
+
+def test_the_reference_platform_builds_in_three_waves() -> None:
+    from steward.teambuild.parallel import waves
+
+    plan = BuildPlan.load(PROJECT_DIR)
+    assert waves(plan, plan.order()) == [
+        ["dutchgrid", "electra"],
+        ["platform"],
+        ["commercial_analytics", "ml_forecasting", "regulatory_reporting"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["build", "--all", "--parallel"], "--parallel needs --target cluster"),
+        (["build", "--team", "electra", "--parallel", "--target", "cluster"], "use it with --all"),
+    ],
+)
+def test_parallel_is_refused_where_it_cannot_work(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*argv, "--project-dir", str(PROJECT_DIR)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+
+
+def test_a_delta_conflict_is_recognised_by_name_and_nothing_else_is() -> None:
+    from steward.lakehouse.conflicts import delta_conflict
+
+    assert (
+        delta_conflict(
+            "[DELTA_CONCURRENT_APPEND.WITHOUT_HINT] ConcurrentAppendException: Files were "
+            "added to the root of the table by a concurrent update."
+        )
+        == "DELTA_CONCURRENT_APPEND"
+    )
+    assert delta_conflict("[DELTA_METADATA_CHANGED] MetadataChangedException") == (
+        "DELTA_METADATA_CHANGED"
+    )
+    assert delta_conflict("[TABLE_OR_VIEW_NOT_FOUND] The table `x` cannot be found") is None
+
+
+def test_a_conflict_is_retried_a_bounded_number_of_times_and_said(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from steward.lakehouse import conflicts
+
+    monkeypatch.setattr(conflicts, "pause", lambda attempt: 0.0)
+    monkeypatch.setenv("STEWARD_CONFLICT_RETRIES", "2")
+    said: list[str] = []
+    attempts: list[int] = []
+
+    def loses_twice() -> str:
+        attempts.append(1)
+        if len(attempts) <= 2:
+            raise RuntimeError("[DELTA_CONCURRENT_APPEND] Files were added by a concurrent update")
+        return "committed"
+
+    assert conflicts.with_retries(loses_twice, "t", said.append) == "committed"
+    assert len(attempts) == 3
+    assert [line.split(" for ")[0] for line in said] == [
+        "Delta write conflict (DELTA_CONCURRENT_APPEND)"
+    ] * 2
+    assert "retry 2 of 2" in said[-1]
+
+    attempts.clear()
+
+    def always_loses() -> str:
+        attempts.append(1)
+        raise RuntimeError("[DELTA_CONCURRENT_APPEND] again")
+
+    with pytest.raises(RuntimeError, match="DELTA_CONCURRENT_APPEND"):
+        conflicts.with_retries(always_loses, "t", said.append)
+    assert len(attempts) == 3  # the first try and two retries, then the error stands
+
+    attempts.clear()
+
+    def other_error() -> str:
+        attempts.append(1)
+        raise RuntimeError("[TABLE_OR_VIEW_NOT_FOUND]")
+
+    with pytest.raises(RuntimeError, match="TABLE_OR_VIEW_NOT_FOUND"):
+        conflicts.with_retries(other_error, "t", said.append)
+    assert len(attempts) == 1  # never retried

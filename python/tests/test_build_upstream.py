@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
-from steward.teambuild.context import RunContext
-from steward.teambuild.history import NodeState, load_states, record
+from steward.teambuild.history import NodeState
 from steward.teambuild.upstream import check_upstream, describe, upstream_products
-
-from .conftest import PROJECT_DIR
 
 NOW = datetime(2026, 3, 30, 6, 0, tzinfo=timezone.utc)
 
@@ -106,16 +102,3 @@ def test_failed_and_never_built_upstream() -> None:
     }
     assert problems["model.p.readings"].startswith("its last build ended in error")
     assert problems["model.p.tariffs"] == "it has never been built in this environment"
-
-
-def test_history_keeps_the_last_real_state_of_each_node(tmp_path: Path) -> None:
-    context = RunContext(project_dir=PROJECT_DIR, env="dev", lakehouse_dir=tmp_path)
-    record(context, "platform", [state("model.p.tariffs", "success", hours_ago=5)])
-    record(
-        context,
-        "platform",
-        [state("model.p.tariffs", "skipped"), state("model.p.readings", "error")],
-    )
-    states = load_states(context)
-    assert states["model.p.tariffs"].status == "success"  # a skip keeps the last real run
-    assert states["model.p.readings"].status == "error"

@@ -1,9 +1,10 @@
-"""The `cluster` target against a real Spark Thrift Server that steward starts.
+"""The `cluster` target against a real Spark standalone cluster that steward starts.
 
-The module starts its own server (a JVM of its own, on a free loopback port, with its own
-lakehouse folder), so it neither needs nor touches the in-process Spark session that the
-`local` modules share. dbt runs in this process through the `cluster` target only, with
-`steward build`'s code path.
+The module starts its own cluster with `steward cluster up`'s code (PostgreSQL holding the
+Hive metastore, a standalone master and a worker, a Thrift Server whose work runs on the
+worker's executors; all on free loopback ports, in a folder of its own), so it neither
+needs nor touches the in-process Spark session that the `local` modules share. dbt runs in
+this process through the `cluster` target only, with `steward build`'s code path.
 
 Two stages, as on a shared cluster: day 1's files arrive and every team builds; then the
 late files arrive and the producing teams build again (the incremental merge path). What a
@@ -14,8 +15,14 @@ generator's ground truth.
 
 from __future__ import annotations
 
-import shutil
+import contextlib
+import json
+import os
+import signal
 import socket
+import subprocess
+import sys
+import textwrap
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -25,15 +32,12 @@ from typing import Any
 
 import pytest
 
+from steward.cli.main import main
 from steward.data import GenerationConfig, generate
 from steward.errors import UserError
+from steward.lakehouse import cluster as standalone
 from steward.lakehouse import jars
-from steward.lakehouse.thrift import (
-    ThriftServer,
-    check_server,
-    free_port,
-    running_thrift_server,
-)
+from steward.lakehouse.thrift import check_server, free_port
 from steward.teambuild.context import RunContext, environment
 from steward.teambuild.runner import (
     TeamRun,
@@ -43,6 +47,7 @@ from steward.teambuild.runner import (
     teams_in_order,
 )
 
+from .redteam import base_project, case_project, load_cases
 from .spark_support import deliver
 
 # The bound covers the module's set-up (server start and both builds: 4 min on 2 cores,
@@ -76,27 +81,16 @@ class Stage:
 
 @dataclass(frozen=True)
 class ClusterRun:
-    server: ThriftServer
+    server: standalone.ClusterState
+    folder: Path
+    options: dict[str, Any]  # of `cluster up`: jars, ports, workers ...
+    ports: dict[str, int]
     context: RunContext
     order: list[str]  # every team, producers first
     stages: dict[str, Stage]
     manifest: dict[str, Any]
     truth: Path
     query: Query
-
-
-def forget_history(context: RunContext) -> None:
-    """A new server is a new, empty cluster: forget what earlier runs recorded for `env`.
-
-    steward.teambuild.history keeps a cluster run's history in the project's target folder,
-    not on the server; a failed earlier run of this module would otherwise make this run
-    skip models whose upstream "last build ended in error".
-    """
-    try:
-        from steward.teambuild import history
-    except ImportError:  # no run history in this version of steward
-        return
-    shutil.rmtree(history.history_dir(context), ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -109,10 +103,23 @@ def cluster(project_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     )
     landing = work / "landing"  # the server reads it: same machine, absolute path
     lakehouse = work / "lakehouse"
-    delta_jars = jars.cached_jars(jars.default_cache_dir(project_dir))
-    with running_thrift_server(
-        lakehouse, free_port(), delta_jars, log4j=project_dir / "profiles" / "log4j2.properties"
-    ) as server:
+    cache = jars.default_cache_dir(project_dir)
+    cluster_jars = [*jars.cached_jars(cache), jars.cached_jar(cache, jars.POSTGRES_JDBC)]
+    ports = {
+        "thrift_port": free_port(),
+        "master_port": free_port(),
+        "master_ui_port": free_port(),
+        "postgres_port": free_port(),
+    }
+    options: dict[str, Any] = {
+        "workers": 1,
+        "worker_cores": 2,
+        "worker_memory": "3g",
+        "executor_memory": "2g",
+        "log4j": project_dir / "profiles" / "log4j2.properties",
+        **ports,
+    }
+    with standalone.running_cluster(lakehouse, cluster_jars, **options) as server:
         context = RunContext(
             project_dir=project_dir,
             target="cluster",
@@ -120,7 +127,6 @@ def cluster(project_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
             lakehouse_dir=lakehouse,
             landing_dir=landing,
         )
-        forget_history(context)
         stages = {}
         with environment(server.environment()):
             order = teams_in_order(context)
@@ -136,20 +142,57 @@ def cluster(project_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
                 stages[name] = Stage(name, through, runs, time.monotonic() - started)
             manifest = parse_manifest(context)
 
-        connection = hive.connect(server.host, server.port, username="steward-test")
+        connections = [
+            hive.connect(server.thrift_host, server.thrift_port, username="steward-test")
+        ]
         try:
 
             def query(sql: str) -> list[tuple[Any, ...]]:
-                cursor = connection.cursor()
-                try:
-                    cursor.execute(sql)
-                    return list(cursor.fetchall()) if cursor.description else []
-                finally:
-                    cursor.close()
+                """`sql` on the server; a new session if the server was restarted meanwhile."""
+                for attempt in (1, 2):
+                    try:
+                        cursor = connections[-1].cursor()
+                    except Exception:
+                        cursor = None
+                    if cursor is None or attempt == 2:
+                        connections.append(
+                            hive.connect(
+                                server.thrift_host, server.thrift_port, username="steward-test"
+                            )
+                        )
+                        cursor = connections[-1].cursor()
+                    try:
+                        cursor.execute(sql)
+                        return list(cursor.fetchall()) if cursor.description else []
+                    except (OSError, EOFError) as exc:  # the session died with a killed server
+                        if attempt == 2:
+                            raise
+                        last = exc
+                    except Exception as exc:
+                        if "TTransport" not in type(exc).__name__ or attempt == 2:
+                            raise
+                        last = exc
+                    finally:
+                        with contextlib.suppress(Exception):
+                            cursor.close()
+                raise AssertionError(f"unreachable: {last}")
 
-            yield ClusterRun(server, context, order, stages, manifest, generated.truth, query)
+            yield ClusterRun(
+                server,
+                lakehouse,
+                {"jars": cluster_jars, **options},
+                ports,
+                context,
+                order,
+                stages,
+                manifest,
+                generated.truth,
+                query,
+            )
         finally:
-            connection.close()
+            for connection in connections:
+                with contextlib.suppress(Exception):  # the last test restarts the cluster
+                    connection.close()
 
 
 def scalar(cluster: ClusterRun, sql: str) -> Any:
@@ -163,7 +206,7 @@ def test_every_team_builds_through_the_thrift_server(cluster: ClusterRun) -> Non
     assert [r.team for r in late.runs] == [t for t in cluster.order if t in PRODUCERS]
     for stage in (day1, late):
         failed = [r.summary() for r in stage.runs if not r.success]
-        assert not failed, f"{stage.name}: {failed}; see {cluster.server.log}"
+        assert not failed, f"{stage.name}: {failed}; see {cluster.folder / 'thriftserver.log'}"
         assert all(r.statuses.get("success", 0) > 0 for r in stage.runs), stage.name
 
 
@@ -203,7 +246,7 @@ def test_readings_is_a_delta_table(cluster: ClusterRun) -> None:
     detail = cluster.query(f"describe detail {PREFIX}silver_platform.readings")[0]
     assert detail[0] == "delta"
     assert str(detail[2]).endswith(f"{PREFIX}silver_platform.readings")
-    assert str(cluster.server.lakehouse / "warehouse") in str(detail[4])
+    assert str(cluster.folder / "warehouse") in str(detail[4])
 
 
 def test_every_model_is_a_delta_table_on_the_server(cluster: ClusterRun) -> None:
@@ -281,9 +324,391 @@ def test_the_server_listens_on_loopback_only(cluster: ClusterRun) -> None:
             pytest.skip("no network interface but loopback")
     if outward.startswith("127."):
         pytest.skip("no network interface but loopback")
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as client:
-        client.settimeout(5)
-        assert client.connect_ex((outward, cluster.server.port)) != 0
+    for port in cluster.ports.values():
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as client:
+            client.settimeout(5)
+            assert client.connect_ex((outward, port)) != 0, port
+
+
+def test_the_work_runs_on_the_standalone_workers(cluster: ClusterRun) -> None:
+    ((_, master),) = cluster.query("set spark.master")
+    assert master == cluster.server.master_url
+    page = standalone.master_page(cluster.server.master_ui)
+    assert page is not None and page["aliveworkers"] == 1
+    (app,) = [a for a in page["activeapps"] if a["name"] == "steward-thrift-server"]
+    assert app["cores"] == 2  # the worker's two cores run the server's executors
+    # Spark's event log of the server's application (the operations reports read it)
+    assert any(Path(cluster.server.event_log).iterdir())
+
+
+def test_status_says_what_runs_where(
+    cluster: ClusterRun, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["cluster", "status", "--folder", str(cluster.folder), "--format", "json"])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 0 and document["up"]
+    parts = {part["name"]: part for part in document["components"]}
+    assert set(parts) == {"postgres", "master", "worker-1", "thrift-server"}
+    assert all(part["running"] and part["pid"] for part in parts.values())
+    assert parts["thrift-server"]["address"] == f"127.0.0.1:{cluster.ports['thrift_port']}"
+    assert parts["postgres"]["address"] == f"127.0.0.1:{cluster.ports['postgres_port']}"
+
+
+def count_of(cluster: ClusterRun, table: str) -> int:
+    return int(scalar(cluster, f"select count(*) from {table}"))
+
+
+def test_another_spark_application_shares_the_metastore(cluster: ClusterRun) -> None:
+    """A second Spark (a notebook's, say) reads the cluster's tables by name: the metastore
+    is PostgreSQL, which several Spark applications open at once (Derby allows one)."""
+    from steward.lakehouse.postgres import Postgres, metastore_conf
+
+    table = f"{PREFIX}silver_platform.readings"
+    conf = {
+        **metastore_conf(Postgres(cluster.folder / "postgres", cluster.ports["postgres_port"])),
+        "spark.master": "local[1]",
+        "spark.jars": ",".join(str(j) for j in cluster.options["jars"]),
+        "spark.driver.extraClassPath": ":".join(str(j) for j in cluster.options["jars"]),
+        "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
+        "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+        "spark.sql.warehouse.dir": str(cluster.folder / "warehouse"),
+        "spark.ui.enabled": "false",
+    }
+    script = textwrap.dedent(
+        f"""
+        import json, sys
+        from pyspark.sql import SparkSession
+        builder = SparkSession.builder.enableHiveSupport()
+        for key, value in json.loads(sys.argv[1]).items():
+            builder = builder.config(key, value)
+        spark = builder.getOrCreate()
+        print("COUNT", spark.table("{table}").count())
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(conf)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=cluster.folder / "tmp",
+    )
+    counts = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("COUNT")]
+    assert counts, done.stderr[-3000:]
+    assert int(counts[0]) == count_of(cluster, table) > 0
+
+
+CONFLICT_PROJECT = Path(__file__).parent / "fixtures" / "conflict_project"
+# team `probe` of a project without a registry owns <env>_silver_probe
+CONFLICT_TABLE = f"{PREFIX}silver_probe.events"
+SLOW_PAUSE_MS = 30_000  # the slow MERGE's source takes this long: the quick one lands inside
+
+
+def _slow_merge(
+    cluster: ClusterRun, work: Path, first_id: int, retries: int, table: str = CONFLICT_TABLE
+) -> subprocess.Popen[str]:
+    """`dbt run-operation merge_slowly` through the guarded adapter, in a process of its own."""
+    profiles = work / "profiles"
+    profiles.mkdir(parents=True, exist_ok=True)
+    (profiles / "profiles.yml").write_text(
+        json.dumps(
+            {
+                "conflict_probe": {
+                    "target": "cluster",
+                    "outputs": {
+                        "cluster": {
+                            "type": "steward_spark",
+                            "method": "thrift",
+                            "host": cluster.server.thrift_host,
+                            "port": cluster.server.thrift_port,
+                            "user": "probe",
+                            "schema": ENV,
+                            "team": "probe",
+                            "threads": 1,
+                            "poll_interval": 1,
+                        }
+                    },
+                }
+            }
+        )
+    )
+    args = json.dumps({"table": table, "first_id": first_id, "pause_ms": SLOW_PAUSE_MS})
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "--debug",
+            "run-operation",
+            "merge_slowly",
+            "--args",
+            args,
+            "--project-dir",
+            str(CONFLICT_PROJECT),
+            "--profiles-dir",
+            str(profiles),
+            "--target-path",
+            str(work / "target"),
+            "--log-path",
+            str(work / "logs"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "STEWARD_CONFLICT_RETRIES": str(retries), "STEWARD_TEAM": "probe"},
+    )
+
+
+def _race(cluster: ClusterRun, work: Path, first_id: int, retries: int) -> tuple[int, str]:
+    """The slow MERGE of ids first_id.. and, while it runs, a quick MERGE of first_id+100..
+    that commits first; the slow one's exit code and output."""
+    slow = _slow_merge(cluster, work, first_id, retries)
+    log = work / "logs" / "dbt.log"
+    deadline = time.monotonic() + 300
+    while not (log.is_file() and "merge into" in log.read_text(errors="replace")):
+        assert slow.poll() is None, slow.communicate()[0][-3000:]
+        assert time.monotonic() < deadline, "the slow MERGE was never sent"
+        time.sleep(0.5)
+    time.sleep(3)  # it is on the server now, computing its source
+    cluster.query(
+        f"merge into {CONFLICT_TABLE} as t using (select id, 'quick' as writer from "
+        f"range({first_id + 100}, {first_id + 110})) as s on t.id = s.id "
+        "when matched then update set t.writer = s.writer "
+        "when not matched then insert (id, writer) values (s.id, s.writer)"
+    )
+    output, _ = slow.communicate(timeout=600)
+    return slow.returncode, output
+
+
+def test_two_writers_on_one_table_the_loser_retries_and_nothing_is_lost_or_doubled(
+    cluster: ClusterRun, tmp_path: Path
+) -> None:
+    schema = CONFLICT_TABLE.split(".")[0]
+    cluster.query(f"create schema if not exists {schema}")
+    cluster.query(
+        f"create or replace table {CONFLICT_TABLE} (id bigint, writer string) using delta"
+    )
+    cluster.query(f"insert into {CONFLICT_TABLE} select id, 'seed' from range(0, 10)")
+
+    # Without retries the slow writer loses Delta's conflict: it fails, naming it, and
+    # nothing of its MERGE is in the table.
+    code, output = _race(cluster, tmp_path / "no-retry", 1000, retries=0)
+    assert code != 0, output[-3000:]
+    assert "DELTA_CONCURRENT" in output or "Concurrent" in output, output[-3000:]
+    ids = {row[0] for row in cluster.query(f"select id from {CONFLICT_TABLE}")}
+    assert ids == set(range(10)) | set(range(1100, 1110))
+
+    # With them, the conflict is logged by name and the retry converges: every row of both
+    # writers once.
+    code, output = _race(cluster, tmp_path / "retry", 2000, retries=3)
+    assert code == 0, output[-3000:]
+    assert "Delta write conflict (" in output and "retry 1 of 3" in output, output[-3000:]
+    rows = cluster.query(f"select id, writer from {CONFLICT_TABLE}")
+    ids_written = [row[0] for row in rows]
+    assert len(ids_written) == len(set(ids_written)) == 40
+    assert {row[0] for row in rows if row[1] == "slow"} == set(range(2000, 2010))
+    assert {row[0] for row in rows if row[1] == "quick"} == set(range(1100, 1110)) | set(
+        range(2100, 2110)
+    )
+
+
+# ---- the red team through the cluster target ---------------------------------------------
+RT_ENV = f"{ENV}_rt"
+RT_VICTIM = f"{RT_ENV}_silver_platform.readings"
+RT_ATTACKER = "commercial_analytics"
+RT_CASES = load_cases()
+
+
+@dataclass
+class ClusterArena:
+    cluster: ClusterRun
+    base: Path
+    location: str
+
+    def dbt(self, project: Path, team: str, args: list[str]) -> tuple[Any, str]:
+        said: list[str] = []
+
+        def collect(event: Any) -> None:
+            if event.info.level in ("error", "warn"):
+                said.append(event.info.msg)
+
+        variables = {
+            "victim_root": self.location.rsplit("/", 1)[0],
+            "victim_location": self.location,
+        }
+        context = RunContext(
+            project_dir=project,
+            target="cluster",
+            env=RT_ENV,
+            team=team,
+            landing_dir=self.base / "landing",
+        )
+        with environment(self.cluster.server.environment()):
+            result = invoke_dbt(context, [*args, "--vars", json.dumps(variables)], [collect])
+        for node in getattr(result.result, "results", None) or []:
+            said.append(str(node.message))
+        if result.exception is not None:
+            said.append(str(result.exception))
+        return result, "\n".join(said)
+
+    def victim_state(self) -> tuple[int, tuple[int, int], list[str]]:
+        tables = sorted(
+            str(r[1]) for r in self.cluster.query(f"show tables in {RT_ENV}_silver_platform")
+        )
+        return delta_version(self.cluster, RT_VICTIM), content_hash(self.cluster, RT_VICTIM), tables
+
+
+@pytest.fixture(scope="module")
+def arena(
+    cluster: ClusterRun, project_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> ClusterArena:
+    work = tmp_path_factory.mktemp("redteam-cluster")
+    base = base_project(work / "base", project_dir)
+    (base / "landing").mkdir()
+    arena = ClusterArena(cluster, base, location="/nowhere/readings")
+    result, said = arena.dbt(base, "platform", ["run", "--select", "group:platform"])
+    assert result.success, said
+    detail = cluster.query(f"describe detail {RT_VICTIM}")[0]
+    arena.location = str(detail[4])
+    return arena
+
+
+@pytest.mark.parametrize("name", list(RT_CASES))
+def test_the_red_team_is_refused_through_the_cluster_target_too(
+    arena: ClusterArena, name: str, tmp_path: Path
+) -> None:
+    case = RT_CASES[name]
+    project = case_project(arena.base, tmp_path / "project", case)
+    before = arena.victim_state()
+    if case.get("prepare"):
+        result, said = arena.dbt(project, RT_ATTACKER, case["prepare"])
+        assert result.success, said
+    result, said = arena.dbt(project, RT_ATTACKER, case["command"])
+    assert not result.success, f"{name} was not refused on the cluster:\n{said}"
+    assert case["refused"] in said, said
+    assert arena.victim_state() == before
+
+
+KILL_TABLE = f"{PREFIX}silver_probe.kills"
+
+
+def content_hash(cluster: ClusterRun, table: str) -> tuple[int, int]:
+    """count and the sum of xxhash64 of every column: equal tables, equal hashes."""
+    ((count, total),) = cluster.query(
+        f"select count(*), coalesce(sum(xxhash64(*)), 0) from {table}"
+    )
+    return int(count), int(total)
+
+
+def delta_version(cluster: ClusterRun, table: str) -> int:
+    return int(cluster.query(f"describe history {table} limit 1")[0][0])
+
+
+def merge_statement(table: str, first_id: int) -> str:
+    return (
+        f"merge into {table} as t using (select id, 'slow' as writer from "
+        f"range({first_id}, {first_id} + 10)) as s on t.id = s.id "
+        "when matched then update set t.writer = s.writer "
+        "when not matched then insert (id, writer) values (s.id, s.writer)"
+    )
+
+
+def _start_slow_merge(
+    cluster: ClusterRun, work: Path, table: str, first_id: int
+) -> subprocess.Popen[str]:
+    process = _slow_merge(cluster, work, first_id, retries=0, table=table)
+    log = work / "logs" / "dbt.log"
+    deadline = time.monotonic() + 300
+    while not (log.is_file() and "merge into" in log.read_text(errors="replace")):
+        assert process.poll() is None, process.communicate()[0][-3000:]
+        assert time.monotonic() < deadline, "the slow MERGE was never sent"
+        time.sleep(0.5)
+    time.sleep(3)  # on the server now, computing its source
+    return process
+
+
+def _settled(cluster: ClusterRun, table: str, seconds: float) -> int:
+    """The table's version once it has not moved for `seconds` (a statement the killed
+    client left running on the server may still commit)."""
+    version, since = delta_version(cluster, table), time.monotonic()
+    while time.monotonic() - since < seconds:
+        time.sleep(2)
+        now = delta_version(cluster, table)
+        if now != version:
+            version, since = now, time.monotonic()
+    return version
+
+
+def test_kills_mid_merge_leave_every_table_at_a_version_and_a_rerun_converges(
+    cluster: ClusterRun, tmp_path: Path
+) -> None:
+    """Kill the dbt client, a worker (with its executor), and the Thrift Server while a
+    MERGE runs: the table reads at its version before or after the MERGE, never in between
+    (Delta commits atomically), and running the MERGE again gives the clean run's table."""
+    schema = KILL_TABLE.split(".")[0]
+    cluster.query(f"create schema if not exists {schema}")
+    cluster.query(f"create or replace table {KILL_TABLE} (id bigint, writer string) using delta")
+    cluster.query(f"insert into {KILL_TABLE} select id, 'seed' from range(0, 10)")
+
+    def clean_run(first_id: int) -> tuple[int, int]:
+        """The table a MERGE of first_id.. that nobody killed leaves (on a copy)."""
+        copy = f"{schema}.kills_clean"
+        cluster.query(f"create or replace table {copy} using delta as select * from {KILL_TABLE}")
+        cluster.query(merge_statement(copy, first_id))
+        return content_hash(cluster, copy)
+
+    def kill_worker() -> None:
+        worker = next(p for p in cluster.server.processes if p.name == "worker-1")
+        os.killpg(worker.pid, signal.SIGKILL)  # the worker and the executor it launched
+
+    def kill_server() -> None:
+        server = next(p for p in cluster.server.processes if p.name == "thrift-server")
+        os.killpg(server.pid, signal.SIGKILL)
+
+    def kill_client(process: subprocess.Popen[str]) -> None:
+        process.kill()
+
+    for first_id, victim in ((3000, "client"), (4000, "worker"), (5000, "server")):
+        before_version = delta_version(cluster, KILL_TABLE)
+        before_hash = content_hash(cluster, KILL_TABLE)
+        expected = clean_run(first_id)
+        client = _start_slow_merge(cluster, tmp_path / victim, KILL_TABLE, first_id)
+        if victim == "client":
+            kill_client(client)
+        elif victim == "worker":
+            kill_worker()
+        else:
+            kill_server()
+        if victim != "client":
+            time.sleep(2)
+            restarted = standalone.repair(cluster.server)
+            assert restarted == [{"worker": "worker-1", "server": "thrift-server"}[victim]]
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            client.communicate(timeout=600)
+        settled = _settled(cluster, KILL_TABLE, seconds=SLOW_PAUSE_MS / 1000 + 10)
+        assert settled in (before_version, before_version + 1), victim
+        assert content_hash(cluster, KILL_TABLE) in (before_hash, expected), victim
+        cluster.query(merge_statement(KILL_TABLE, first_id))  # the rerun
+        assert content_hash(cluster, KILL_TABLE) == expected, victim
+
+
+def test_tables_survive_a_restart_of_the_whole_cluster(cluster: ClusterRun) -> None:
+    """Last of the module's cluster tests: it stops every process and starts them again."""
+    table = f"{PREFIX}silver_platform.readings"
+    before = count_of(cluster, table)
+    pids = [p.pid for p in cluster.server.processes]
+    stopped = standalone.down(cluster.folder)
+    assert set(stopped) == {"postgres", "master", "worker-1", "thrift-server"}
+    assert not any(standalone.Process("x", pid, "", "", "").is_running() for pid in pids)
+    assert standalone.status(cluster.folder) == (None, [])
+
+    from pyhive import hive
+
+    state = standalone.up(cluster.folder, **cluster.options)
+    connection = hive.connect(state.thrift_host, state.thrift_port, username="steward-test")
+    try:
+        cursor = connection.cursor()
+        cursor.execute(f"select count(*) from {table}")
+        assert cursor.fetchall()[0][0] == before
+    finally:
+        connection.close()
 
 
 @pytest.mark.timeout(180)

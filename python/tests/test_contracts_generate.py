@@ -195,12 +195,9 @@ def test_generated_yml_is_the_only_entry_and_carries_everything(work: Path) -> N
     assert columns["kwh"]["data_type"] == "decimal(18,6)"
     assert columns["kwh"]["constraints"] == [{"type": "not_null"}]
     assert model["constraints"][0]["columns"] == ["meter_id", "interval_start_utc"]
-    consumers = config["meta"]["consumers"]
-    assert consumers["teams"] == ["commercial_analytics", "ml_forecasting"]
-    assert {e["name"] for e in consumers["exposures"]} == {
-        "billing_dashboard",
-        "demand_forecast_training",
-    }
+    # who reads it is computed (`steward contracts consumers`), never written here
+    assert "consumers" not in config["meta"]
+    assert "consumers" not in text
     assert config["meta"]["sla"]["freshness"] == {
         "column": "interval_start_utc",
         "max_age": 2,
@@ -232,6 +229,42 @@ def test_check_fails_on_a_stale_file_and_generate_fixes_it(
         capsys.readouterr().out
     )
     assert main(["contracts", "generate", "--check", "--project-dir", str(work)]) == 0
+
+
+def test_a_new_consumer_does_not_make_the_producers_file_stale(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another team starting to read a contracted model (its own PR, in its own folder)
+    must not fail the producer's generated-file check."""
+    producer = work / "models/silver/platform/silver_platform__readings.contract.yml"
+    before = producer.read_text(encoding="utf-8")
+    reader = work / "models/gold/commercial_analytics/gold_commercial_analytics__meters_seen.sql"
+    reader.write_text(
+        "select count(distinct meter_id) as meters, max(kwh) as peak_kwh\n"
+        "from {{ ref('silver_platform__readings') }}\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["contracts", "generate", "--check", "--project-dir", str(work)]) == 0
+    assert main(["lint", str(work), "--select", "CON002"]) == 0
+    capsys.readouterr()
+    # the new reader is a consumer all the same, computed where it is needed
+    code, out, _ = consumers(work, capsys, "silver_platform__readings", "--format", "json")
+    assert code == 0
+    found = {m["name"]: m for m in json.loads(out)["models"]}
+    assert [c["column"] for c in found[reader.stem]["columns"]] == ["kwh", "meter_id"]
+    assert main(["contracts", "generate", "--project-dir", str(work)]) == 0
+    assert producer.read_text(encoding="utf-8") == before
+
+
+def test_check_needs_no_model_to_render(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Generation reads contracts and config only: a consumer that does not render is
+    lint's SQL001, not a stale generated file."""
+    broken = work / "models/gold/commercial_analytics/gold_commercial_analytics__broken.sql"
+    broken.write_text("select {{ ref('silver_platform__readings' }} as x\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["contracts", "generate", "--check", "--project-dir", str(work)]) == 0
+    assert "2 generated file(s) up to date" in capsys.readouterr().out
 
 
 def test_generate_removes_the_file_of_a_removed_contract(

@@ -257,3 +257,20 @@ def test_load_project_keeps_going_past_an_invalid_contract(tmp_path: Path) -> No
 def test_user_error_is_the_base() -> None:
     assert issubclass(ContractError, UserError)
     assert yaml.safe_load(VALID)["kind"] == "DataContract"
+
+
+def test_a_contract_that_passed_the_schema_once_is_not_checked_again(tmp_path: Path) -> None:
+    from steward.cache import Store
+
+    store = Store(tmp_path / "cache")
+    first = parse_contract(VALID, PATH, store)
+    assert store.misses == 1 and store.hits == 0
+    again = parse_contract(VALID, PATH, store)
+    assert store.hits == 1
+    assert again == first
+    # the cache is keyed by the document: an edit that breaks it is still reported
+    broken = VALID.replace("kind: DataContract", "kind: DataContract\nownr: typo")
+    with pytest.raises(ContractError, match="ownr"):
+        parse_contract(broken, PATH, store)
+    with pytest.raises(ContractError, match="ownr"):
+        parse_contract(broken, PATH, store)

@@ -5,6 +5,7 @@ test_contracts_generate.py, on fixture projects.)"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -65,12 +66,18 @@ def test_the_committed_generated_files_are_current(
     assert "11 generated file(s) up to date" in capsys.readouterr().out
 
 
-def test_the_readings_are_read_by_three_teams_and_two_exposures(project_dir: Path) -> None:
+def test_the_readings_are_read_by_three_teams_and_two_exposures(
+    project_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = project_dir / "models/silver/platform/silver_platform__readings.contract.yml"
     [model] = yaml.safe_load(path.read_text(encoding="utf-8"))["models"]
-    consumers = model["config"]["meta"]["consumers"]
-    assert consumers["teams"] == ["commercial_analytics", "ml_forecasting", "regulatory_reporting"]
-    assert {e["name"] for e in consumers["exposures"]} == {
+    assert "consumers" not in model["config"]["meta"]  # computed, never committed
+    capsys.readouterr()
+    argv = ["contracts", "consumers", "silver_platform__readings", "--format", "json"]
+    assert main([*argv, "--project-dir", str(project_dir)]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["teams"] == ["commercial_analytics", "ml_forecasting", "regulatory_reporting"]
+    assert {e["name"] for e in found["exposures"]} == {
         "demand_forecast_training",
         "lu_regulator_dashboard",
     }

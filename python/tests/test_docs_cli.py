@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from steward.cli.main import main
+from steward.docs import build
 from steward.docs.serve import HOST, server
 
 from .fixture_projects import copy_reference
-from .test_docs_helpers import PRODUCT, history_folder, platform_history
+from .test_docs_helpers import NOW, PRODUCT, history_folder, platform_history
 
 BROKEN_CONTRACT = "contracts/electra/silver_electra__readings.yaml"
 
@@ -36,7 +37,19 @@ def test_bad_input_builds_the_site_says_why_and_exits_1(
     bad_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "site"
-    code = main(["docs", "build", "--project-dir", str(bad_project), "--out", str(out)])
+    snapshot = history_folder(bad_project)  # a run-history snapshot with a file cut short
+    code = main(
+        [
+            "docs",
+            "build",
+            "--project-dir",
+            str(bad_project),
+            "--out",
+            str(out),
+            "--history",
+            str(snapshot),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "target/manifest.json" in err
@@ -56,7 +69,7 @@ def test_a_clean_project_exits_0_and_a_rebuild_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = copy_reference(tmp_path / "project")
-    (project / "target").mkdir()
+    (project / "target").mkdir(exist_ok=True)
     (project / "target" / "manifest.json").write_text('{"nodes": {}}', encoding="utf-8")
     args = ["docs", "build", "--project-dir", str(project), "--history", str(tmp_path / "none")]
     assert main(args) == 0
@@ -99,3 +112,50 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_writes_only_what_a_change_shows_on_and_equals_a_fresh_build(
+    tmp_path: Path,
+) -> None:
+    project = copy_reference(tmp_path / "project")
+    history = tmp_path / "no-history"
+    site = project / "site"
+    first = build(project, site, history, NOW)
+    assert not any(p.kept for p in first.site.nodes)
+    meters = "models/bronze_platform__meters.html"
+    yml = project / "models/bronze/platform/_platform__models.yml"
+    yml.write_text(
+        yml.read_text(encoding="utf-8").replace(
+            "Meter master data as landed.", "Meter master data as landed, revised."
+        ),
+        encoding="utf-8",
+    )
+    # a description shows on its own page only (and in the search)
+    again = build(project, site, history, NOW)
+    assert {p.page for p in again.site.nodes if not p.kept} == {meters}
+    assert "revised" in (site / meters).read_text(encoding="utf-8")
+    # a column more changes what the pages up and downstream show of it
+    sql = project / "models/silver/platform/silver_platform__regions.sql"
+    sql.write_text(
+        sql.read_text(encoding="utf-8").replace(
+            "as grid_operator\n", "as grid_operator,\n    trim(region_name) as region_label\n"
+        ),
+        encoding="utf-8",
+    )
+    third = build(project, site, history, NOW)
+    rewritten = {p.page for p in third.site.nodes if not p.kept}
+    assert {
+        "models/silver_platform__regions.html",
+        "models/bronze_platform__regions.html",
+        "sources/landing_platform.regions.html",
+        "models/gold_regulatory_reporting__lu_dashboard.html",
+    } <= rewritten
+    assert "region_label" in (site / "models/silver_platform__regions.html").read_text("utf-8")
+    assert len(rewritten) < len(third.site.nodes)
+    # the pages kept are those a build from nothing writes
+    build(project, tmp_path / "fresh", history, NOW)
+    assert _files(site) == _files(tmp_path / "fresh")

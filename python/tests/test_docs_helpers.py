@@ -62,7 +62,7 @@ def write_manifest(project: Path) -> Path:
 
 
 def write_history(folder: Path, team: str, states: list[NodeState]) -> Path:
-    """A team's history file as `steward build` writes it."""
+    """A team's file of a run-history snapshot, as `steward docs snapshot` writes it."""
     folder.mkdir(parents=True, exist_ok=True)
     payload = {"team": team, "nodes": {s.unique_id: s.to_json() for s in states}}
     path = folder / f"{team}.json"

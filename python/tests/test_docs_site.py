@@ -223,7 +223,7 @@ def test_exposure_pages_reach_their_products(site: Site, analysed) -> None:  # t
 
 def test_without_a_manifest_tests_come_from_the_contract(tmp_path: Path) -> None:
     project = load_project(copy_reference(tmp_path / "project"))
-    (project.root / "target").mkdir()
+    (project.root / "target").mkdir(exist_ok=True)
     (project.root / "target" / "manifest.json").write_text("{not json", encoding="utf-8")
     inputs = read_inputs(project.root, tmp_path / "none")
     assert [p.topic for p in inputs.problems] == ["manifest"]

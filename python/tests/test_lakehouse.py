@@ -63,7 +63,7 @@ def maven_mirror(tmp_path: Path, corrupt: bool = False) -> Path:
     """A Maven-layout folder holding the cached jars (served through file:// URLs)."""
     cache = jars.default_cache_dir(PROJECT_DIR)
     repository = tmp_path / "repository"
-    for jar in jars.DELTA_JARS:
+    for jar in jars.ALL_JARS:
         target = Path(jar.url(str(repository)))
         target.parent.mkdir(parents=True)
         shutil.copy(cache / jar.file_name, target)
@@ -76,8 +76,9 @@ def test_fetch_verifies_and_caches(tmp_path: Path) -> None:
     repository = maven_mirror(tmp_path)
     cache = tmp_path / "cache"
     paths = jars.fetch(cache, repository=repository.as_uri(), quiet=True)
-    assert [p.name for p in paths] == [jar.file_name for jar in jars.DELTA_JARS]
-    assert jars.cached_jars(cache) == paths
+    assert [p.name for p in paths] == [jar.file_name for jar in jars.ALL_JARS]
+    assert jars.cached_jars(cache) == paths[: len(jars.DELTA_JARS)]
+    assert jars.cached_jar(cache, jars.POSTGRES_JDBC) == paths[-1]
     shutil.rmtree(repository)  # a second fetch finds everything cached: no download
     assert jars.fetch(cache, repository=repository.as_uri(), quiet=True) == paths
 

@@ -1,19 +1,15 @@
-"""The promotion gate's decision from the run history (no Spark: the history is written
-here as builds write it; test_config_spark.py promotes for real)."""
+"""The promotion gate's decision from the run history (no Spark: the builds are given
+here; the history itself is in the ops tables, tested with Spark in test_ops_spark.py,
+and test_config_spark.py promotes for real)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
-from steward.cli.main import main
-from steward.teambuild.context import RunContext
-from steward.teambuild.history import KEPT_RUNS, RunRecord, load_runs, record
+from steward.teambuild.history import RunRecord
 from steward.teambuild.promote import decide
-
-from .conftest import PROJECT_DIR
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 OTHER = "fedcba9876543210fedcba9876543210fedcba98"
@@ -72,26 +68,3 @@ def test_refused_when_staging_skipped_models_for_an_unhealthy_upstream() -> None
 def test_refused_for_a_work_tree_that_is_not_a_commit(sha: str, words: str) -> None:
     decision = decide([run(sha, True)], sha, "electra", "staging")
     assert not decision.allowed and words in decision.reason
-
-
-def test_builds_are_recorded_with_their_commit_per_team_and_environment(tmp_path: Path) -> None:
-    staging = RunContext(project_dir=PROJECT_DIR, env="staging", lakehouse_dir=tmp_path)
-    for hour in range(KEPT_RUNS + 2):
-        record(staging, "electra", [], run(SHA if hour % 2 else OTHER, True, hour))
-    runs = load_runs(staging, "electra")
-    assert len(runs) == KEPT_RUNS and runs[-1].finished_at == T0 + timedelta(hours=KEPT_RUNS + 1)
-    prod = RunContext(project_dir=PROJECT_DIR, env="prod", lakehouse_dir=tmp_path)
-    assert load_runs(prod, "electra") == [] and load_runs(staging, "platform") == []
-
-
-def test_promote_refuses_with_exit_1_naming_what_it_found(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("steward.guard.metadata.git_sha", lambda root: SHA)
-    staging = RunContext(project_dir=PROJECT_DIR, env="staging", lakehouse_dir=tmp_path)
-    record(staging, "electra", [], run(SHA, False))
-    argv = ["promote", "--team", "electra", "--lakehouse", str(tmp_path), "--format", "json"]
-    assert main([*argv, "--project-dir", str(PROJECT_DIR)]) == 1
-    out = capsys.readouterr()
-    assert "steward promote: refused: the staging build of team electra" in out.err
-    assert '"allowed": false' in out.out and '"teams": []' in out.out

@@ -190,8 +190,12 @@ def test_audit_passes_on_the_guarded_build_and_flags_a_bare_pyspark_write(
     clean = json.loads(capsys.readouterr().out)
     assert clean["findings"] == [] and clean["summary"]["tables"] >= 2
 
-    # the incident: a notebook, a bare SparkSession, no dbt and no guard
-    spark().sql(f"insert into {VICTIM} select 'm9', timestamp'2026-03-28 02:00:00', 9.5")
+    # the incident: a notebook, a bare SparkSession, no dbt and no adapter guard (the
+    # engine guard, test_engine_guard_spark.py, lets only the owner's session write)
+    notebook = spark().newSession()
+    notebook.conf.set("spark.steward.registry", spark().conf.get("spark.steward.registry"))
+    notebook.conf.set("spark.steward.team", "platform")
+    notebook.sql(f"insert into {VICTIM} select 'm9', timestamp'2026-03-28 02:00:00', 9.5")
 
     assert steward_main(args) == 1
     report = json.loads(capsys.readouterr().out)

@@ -131,3 +131,24 @@ def test_return_from_a_sibling_macro_of_the_same_file(tmp_path: Path) -> None:
     rendered = render_project(load_project(write_project(tmp_path, files)))
     node = rendered.nodes["model.case.silver_platform__readings"]
     assert node.sql[0].sql == "select 'bronze' as layer"
+
+
+def test_only_queries_that_shape_the_sql_answer_placeholders() -> None:
+    from steward.render.results import PlaceholderTable, query_result
+
+    # a model's own data: empty, as in an empty warehouse (the first-build branch)
+    assert not query_result("select max(loaded_at) from silver_platform.readings")
+    assert not query_result("select a from t order by a\ndesc")
+    # the catalog: one row of placeholders named after the selected columns
+    catalog = query_result("select table_schema, table_name as name from information_schema.tables")
+    assert isinstance(catalog, PlaceholderTable) and len(catalog) == 1
+    (row,) = catalog.rows
+    assert (row[0], row["name"], row.name) == (
+        "steward__unknown_table_schema",
+        "steward__unknown_name",
+        "steward__unknown_name",
+    )
+    assert catalog.columns["table_schema"].values() == ["steward__unknown_table_schema"]
+    # the values of a column (the statement dbt_utils.get_column_values sends)
+    values = query_result("select kind as value from t group by 1", "get_column_values")
+    assert [tuple(r) for r in values.rows] == [("steward__unknown_value",)]

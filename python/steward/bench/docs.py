@@ -79,6 +79,9 @@ class DocsBenchmark:
     column_index_bytes: int
     product_page_bytes: int
     product_page: str
+    product_data_bytes: int = 0
+    """The page's column data (`data/models/<name>.js`, loaded when a column is selected)."""
+    site_bytes: int = 0
     interactive_ms: float | None = None
     search_p50_ms: float | None = None
     search_p95_ms: float | None = None
@@ -201,12 +204,21 @@ def run(models: int, columns: int, seed: int, work_dir: Path | None) -> DocsBenc
     )
     rebuild, written = _build(project, out)
     pages = list(out.rglob("*.html"))
-    products = [
+    models_pages = list((out / "models").glob("*.html"))
+    public = [
         p
-        for p in (out / "models").glob("*.html")
-        if "data product" in p.read_text(encoding="utf-8")[:20000]
+        for p in models_pages
+        if '<span class="chip">public</span>' in p.read_text(encoding="utf-8")[:20000]
     ]
-    largest = max(products or pages, key=lambda p: p.stat().st_size)
+
+    def data_of(page: Path) -> Path:
+        return out / "data" / page.relative_to(out).with_suffix(".js")
+
+    def weight(page: Path) -> int:
+        data = data_of(page)
+        return page.stat().st_size + (data.stat().st_size if data.is_file() else 0)
+
+    largest = max(public or models_pages or pages, key=weight)
     declared = sum(
         1
         for p in project.glob("models/*/*/_*__models.yml")
@@ -230,6 +242,8 @@ def run(models: int, columns: int, seed: int, work_dir: Path | None) -> DocsBenc
         column_index_bytes=(out / "search" / "columns.js").stat().st_size,
         product_page_bytes=largest.stat().st_size,
         product_page=largest.relative_to(out).as_posix(),
+        product_data_bytes=data_of(largest).stat().st_size if data_of(largest).is_file() else 0,
+        site_bytes=sum(p.stat().st_size for p in out.rglob("*") if p.is_file()),
         browser_note=note,
         **figures,
     )
@@ -244,7 +258,9 @@ def report(result: DocsBenchmark) -> str:
         f"  full build                {result.full_build_s:8.1f} s     (goal <= 90 s)",
         f"  rebuild, one model changed{result.rebuild_s:8.1f} s     (goal <= 5 s; {result.rebuild_written} file(s) rewritten)",
         f"  search index: main        {mb(result.main_index_bytes):>10}   columns (lazy) {mb(result.column_index_bytes)}",
-        f"  largest product page      {mb(result.product_page_bytes):>10}   ({result.product_page})",
+        f"  largest public model page {mb(result.product_page_bytes):>10}   ({result.product_page}; "
+        f"its column data {mb(result.product_data_bytes)})",
+        f"  site                      {mb(result.site_bytes):>10}   ({result.pages:,} pages)",
     ]
     if result.browser_note:
         lines.append(f"  {result.browser_note}")

@@ -10,7 +10,7 @@ from steward.cli.options import add_examples, add_options, add_subcommands
 from steward.errors import UserError
 from steward.teambuild.context import find_project_dir
 
-SQLFLUFF_SAMPLE = 40
+SQLFLUFF_SAMPLE = 100
 FIGURES = {"--output": "where the figures are written as JSON (default %(default)s)"}
 
 
@@ -55,9 +55,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.set_defaults(handler=run_pipeline)
 
+    from steward.bench import cluster as cluster_bench
+
+    cl = commands.add_parser(
+        "cluster",
+        help="six teams' build on the standalone cluster: sequential, parallel, embedded",
+        description=cluster_bench.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    cl.add_argument(
+        "--rows-per-day",
+        type=int,
+        default=500_000,
+        help="readings of the day (default %(default)s)",
+    )
+    cl.add_argument("--workers", type=int, default=2, help="cluster workers (default %(default)s)")
+    cl.add_argument("--seed", type=int, default=7, help="generator seed (default %(default)s)")
+    cl.add_argument(
+        "--work-dir", type=Path, help="data, lakehouse, cluster and logs (default: system temp)"
+    )
+    add_options(cl, output=Path("bench-results/cluster.json"), help_texts=FIGURES)
+    add_examples(
+        cl,
+        "steward bench cluster                          # 500,000 rows, 2 workers",
+        "steward bench cluster --rows-per-day 20000 --work-dir /tmp/bench-cluster",
+    )
+    cl.set_defaults(handler=run_cluster)
+
     lint = commands.add_parser(
         "lint",
-        help="the lint gate on a generated 1,000-model project, against sqlfluff",
+        help="the lint gate on the reference project scaled to 1,000 models, against sqlfluff",
         description=(__import__("steward.bench.lint", fromlist=["run"]).__doc__),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -65,7 +92,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--models",
         type=int,
         default=1000,
-        help="models of the generated project (default %(default)s)",
+        help="models of the scaled reference project and the generated one (default %(default)s)",
+    )
+    lint.add_argument(
+        "--no-synthetic",
+        action="store_true",
+        help="skip the generated project (no contracts) of earlier runs",
     )
     lint.add_argument("--seed", type=int, default=7, help="generator seed (default %(default)s)")
     lint.add_argument(
@@ -99,8 +131,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_examples(
         lint,
-        "steward bench lint                      # 1,000 models, sqlfluff on a sample",
-        "steward bench lint --models 200 --sqlfluff-all",
+        "steward bench lint                      # ~1,000 models, sqlfluff on 100 files",
+        "steward bench lint --models 200 --sqlfluff-all --no-synthetic",
     )
     lint.set_defaults(handler=run_lint)
 
@@ -126,6 +158,44 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     docs.set_defaults(handler=run_docs)
 
+    ops = commands.add_parser(
+        "ops",
+        help="the overhead of run history and metrics capture on a team's build",
+        description=(__import__("steward.ops.bench", fromlist=["run"]).__doc__),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ops.add_argument("--team", default="platform", help="the team built (default %(default)s)")
+    ops.add_argument("--days", type=int, default=2, help="days of data (default %(default)s)")
+    ops.add_argument(
+        "--rows-per-day", type=int, default=20_000, help="readings per day (default %(default)s)"
+    )
+    ops.add_argument("--repeat", type=int, default=2, help="pairs of builds (default %(default)s)")
+    ops.add_argument(
+        "--work-dir", type=Path, help="where the data and lakehouse go (default: temp)"
+    )
+    add_options(ops, output=Path("bench-results/ops.json"), help_texts=FIGURES)
+    add_examples(
+        ops,
+        "steward bench ops                       # platform, 2 days at 20,000 rows a day",
+        "steward bench ops --team electra --repeat 3",
+    )
+    ops.set_defaults(handler=run_ops)
+
+
+def run_cluster(args: argparse.Namespace) -> int:
+    from steward.bench import cluster as cluster_bench
+
+    project_dir = find_project_dir(args.project_dir)
+    if args.rows_per_day < 1 or args.workers < 1:
+        raise UserError("--rows-per-day and --workers must be positive")
+    result = cluster_bench.run(
+        project_dir, args.rows_per_day, args.seed, args.work_dir, args.workers
+    )
+    print(cluster_bench.report(result))
+    cluster_bench.save(result, args.output)
+    print(f"figures written to {args.output}")
+    return 0 if not result.tables_differing else 1
+
 
 def run_lint(args: argparse.Namespace) -> int:
     from steward.bench import lint
@@ -142,7 +212,15 @@ def run_lint(args: argparse.Namespace) -> int:
         project_dir = None
     sample = args.sqlfluff_sample if args.sqlfluff_sample is not None else SQLFLUFF_SAMPLE
     sample = 0 if args.sqlfluff_all else sample
-    result = lint.run(project_dir, args.models, args.seed, args.repeat, sample, args.work_dir)
+    result = lint.run(
+        project_dir,
+        args.models,
+        args.seed,
+        args.repeat,
+        sample,
+        args.work_dir,
+        synthetic=not args.no_synthetic,
+    )
     print(lint.report(result))
     lint.save(result, args.output)
     print(f"figures written to {args.output}")
@@ -173,3 +251,22 @@ def run_pipeline(args: argparse.Namespace) -> int:
     pipeline.save(result, args.output)
     print(f"figures written to {args.output}")
     return 0 if all(team.success for day in result.days for team in day.teams) else 1
+
+
+def run_ops(args: argparse.Namespace) -> int:
+    from steward.ops import bench
+
+    if args.repeat < 1 or args.days < 1:
+        raise UserError("--repeat and --days must be at least 1")
+    result = bench.run(
+        find_project_dir(args.project_dir),
+        args.team,
+        args.rows_per_day,
+        args.days,
+        args.repeat,
+        args.work_dir,
+    )
+    print(bench.report(result))
+    bench.save(result, args.output)
+    print(f"figures written to {args.output}")
+    return 0

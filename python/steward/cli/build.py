@@ -51,6 +51,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="build models even when an upstream product is unhealthy (logged)",
     )
     parser.add_argument(
+        "--parallel",
+        nargs="?",
+        type=int,
+        const=0,
+        default=None,
+        metavar="N",
+        help="with --all on the cluster target: build teams at the same time where the team "
+        "graph allows, each in a process of its own (at most N at once; default every team "
+        "that is ready)",
+    )
+    parser.add_argument(
         "--lakehouse", type=Path, help="where a local run keeps its tables (default .lakehouse/)"
     )
     parser.add_argument("--landing", type=Path, help="the landing files (default data/landing/)")
@@ -71,6 +82,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "steward build --team electra                  # electra's models and their tests",
         "steward build --team electra --env dev        # ... into dev_* namespaces",
         "steward build --all --as-of 2026-03-31T06:00  # every team, producers first",
+        "steward build --all --target cluster --parallel  # independent teams at once",
     )
     parser.set_defaults(handler=run)
 
@@ -91,9 +103,28 @@ def run(args: argparse.Namespace) -> int:
     else:
         plan.check_team(args.team)
         teams = [args.team]
+    if args.parallel is not None and not args.all:
+        raise UserError("--parallel builds several teams at once: use it with --all")
+    if args.parallel is not None and args.target == "local":
+        raise UserError(
+            "--parallel needs --target cluster: the embedded target's metastore allows one "
+            "Spark process at a time"
+        )
     check_ready(context)
     extra = ["--full-refresh"] if args.full_refresh else []
-    runs = build_teams(context, teams, extra, ignore_upstream=args.ignore_upstream, plan=plan)
+    if args.parallel is not None:
+        from steward.teambuild.parallel import build_in_parallel
+
+        runs = build_in_parallel(
+            context,
+            teams,
+            extra,
+            ignore_upstream=args.ignore_upstream,
+            plan=plan,
+            max_parallel=args.parallel or None,
+        )
+    else:
+        runs = build_teams(context, teams, extra, ignore_upstream=args.ignore_upstream, plan=plan)
     if args.format == "json":
         print(json.dumps({"teams": [asdict(run) for run in runs]}, indent=2))
     else:

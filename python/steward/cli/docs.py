@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from steward.cli.options import add_examples, add_options, add_subcommands, project_root
 from steward.errors import UserError
+
+if TYPE_CHECKING:
+    from steward.teambuild.context import RunContext
 
 DEFAULT_OUT = Path("site")
 DEFAULT_PORT = 8000
@@ -38,7 +41,8 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
         "--history",
         type=Path,
         metavar="DIR",
-        help="read the run history from DIR instead (the folder of <team>.json files)",
+        help="read the run history from DIR, a snapshot `steward docs snapshot` wrote, "
+        "instead of the ops tables (for a site built where they cannot be reached)",
     )
     add_options(parser)
 
@@ -84,19 +88,71 @@ def register(subparsers: Any) -> None:
     serve.add_argument("--no-build", action="store_true", help="serve the site as it is")
     add_examples(serve, "steward docs serve --port 8080")
     serve.set_defaults(handler=run_serve)
+    snapshot = commands.add_parser(
+        "snapshot",
+        help="write the run history of the ops tables as a folder the site can be built from",
+        description="The latest state of every node, read from the ops tables of the target "
+        "and environment, as one <team>.json file a team in DIR: for `steward docs build "
+        "--history DIR` where the ops tables cannot be reached (a docs machine without "
+        "Spark or cluster access). Exit 2 when there is no history to take.",
+    )
+    snapshot.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder")
+    snapshot.add_argument("--env", default="prod", help="the environment (default prod)")
+    snapshot.add_argument(
+        "--target", choices=("local", "cluster"), default="local", help="default local"
+    )
+    snapshot.add_argument(
+        "--lakehouse", type=Path, help="the local target's lakehouse (default .lakehouse/)"
+    )
+    add_options(snapshot)
+    add_examples(
+        snapshot,
+        "steward docs snapshot --out history/         # then: steward docs build --history history/",
+        "steward docs snapshot --out /tmp/h --target cluster --env staging",
+    )
+    snapshot.set_defaults(handler=run_snapshot)
 
 
-def _history(args: argparse.Namespace, root: Path) -> Path:
-    if args.history is not None:
-        return args.history.resolve()
+def _run_context(args: argparse.Namespace, root: Path) -> RunContext:
     from steward.teambuild.context import RunContext
-    from steward.teambuild.history import history_dir
 
     if args.target != "local" and args.lakehouse is not None:
         raise UserError(
             "--lakehouse is the local target's folder: leave it out with --target cluster"
         )
-    return history_dir(RunContext(root, args.target, args.env, args.lakehouse))
+    return RunContext(root, args.target, args.env, args.lakehouse)
+
+
+def _history(args: argparse.Namespace, root: Path) -> Path | RunContext:
+    """A snapshot folder (--history), else the run context whose ops tables are read."""
+    if args.history is not None:
+        return Path(args.history).resolve()
+    return _run_context(args, root)
+
+
+def run_snapshot(args: argparse.Namespace) -> int:
+    from steward.docs.inputs import read_ops_history, write_snapshot
+    from steward.project import load_project
+
+    root = project_root(args)
+    context = _run_context(args, root)
+    history, problems = read_ops_history(context)
+    if problems:
+        raise UserError(str(problems[0]))
+    if not history.states:
+        raise UserError(
+            f"no run history in {history.folder} yet: run `steward build` first "
+            "(the snapshot is taken from the ops tables)"
+        )
+    project = load_project(root)
+    owners = {uid: node.team for uid, node in project.nodes.items()}
+    written = write_snapshot(history.states, owners, args.out.resolve())
+    print(
+        f"steward docs snapshot: {len(history.states)} node states from {history.folder} "
+        f"into {len(written)} file(s) in {args.out}; build the site from it with "
+        f"`steward docs build --history {args.out}`"
+    )
+    return 0
 
 
 def _build(args: argparse.Namespace) -> tuple[int, Path]:

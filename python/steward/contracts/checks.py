@@ -1,5 +1,5 @@
 """What the contract rules report, as pure functions over a loaded project (CON001) and
-its lineage (CON002, CON003); `steward lint` and `steward contracts` share them."""
+its lineage (CON003; CON002 needs no lineage); `steward lint` and `steward contracts` share them."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from steward.contracts.generate import Stale, by_model, generated_files, node_of
 from steward.contracts.head import head_problems
 from steward.lineage import ProjectLineage, project_lineage
 from steward.project.model import Column, Position, Project, Properties
-from steward.render import RenderedProject, render_project
+from steward.render import RenderedProject
 
 if TYPE_CHECKING:
     from steward.graph import DependencyGraph
@@ -152,16 +152,21 @@ def lint_lineage(ctx: LintContext) -> ProjectLineage:
         if rendered.rendered is None:
             found = contracts_lineage(rendered, ctx.dependency_graph)
         else:
-            found = contracts_lineage(render_project(ctx.project, rendered.target))
+            # rendered in parallel as a full lint is; what did not change since the last
+            # run has its lineage in the project's cache
+            from steward.lint.build import build_context
+
+            whole = build_context(ctx.project, rendered.target)
+            found = contracts_lineage(whole.rendered, whole.dependency_graph)
         _lineages[ctx] = found
     return found
 
 
-def stale_generated(project: Project, lineage: ProjectLineage) -> tuple[Stale, ...]:
-    """CON002."""
+def stale_generated(project: Project) -> tuple[Stale, ...]:
+    """CON002: a re-generation from the contracts, compared with the committed files."""
     if project.contracts_dir is None:
         return ()
-    return stale(project, generated_files(project, lineage))
+    return stale(project, generated_files(project))
 
 
 def head_violations(

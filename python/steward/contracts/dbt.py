@@ -1,6 +1,9 @@
 """Contract -> dbt: the one mapping from a contract to the model's properties yml.
 
 Pure functions shared by generation, the `--check` and the docs, so they cannot drift.
+The entry holds only what the contracts and the model's own config give: its consumers
+are computed where they are needed (`steward contracts consumers`, `steward impact`, the
+site), so a consumer adding a read never makes the producer's generated file stale.
 
 | contract                                  | dbt                                           |
 |-------------------------------------------|-----------------------------------------------|
@@ -17,7 +20,6 @@ Pure functions shared by generation, the `--check` and the docs, so they cannot 
 | `rowCount` (per `loadColumn`)             | `rows_per_load`                               |
 | SLA `latency` on `element`                | `freshness_within`                            |
 | `type: custom, engine: dbt`               | the dbt test as written                       |
-| consumers (graph and lineage)             | `meta.consumers`                              |
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from typing import Any
 
 import yaml
 
-from steward.contracts.consumers import Consumers
 from steward.project.contracts import Check, Contract
 
 SUFFIX = ".contract.yml"
@@ -152,26 +153,7 @@ def sla_meta(contract: Contract) -> dict[str, Any]:
     return sla
 
 
-def consumers_meta(found: Consumers | None) -> dict[str, Any]:
-    if found is None:
-        return {"teams": [], "models": [], "exposures": []}
-    models = []
-    for model in found.models:
-        entry: dict[str, Any] = {
-            "name": model.name,
-            "team": model.team,
-            "columns": list(model.columns_used),
-        }
-        if model.pinned:
-            entry["pinned"] = True
-        models.append(entry)
-    exposures = [{"name": e.name, "team": e.team, "via": list(e.via)} for e in found.exposures]
-    return {"teams": list(found.teams), "models": models, "exposures": exposures}
-
-
-def version_properties(
-    contract: Contract, found: Consumers | None, not_null_enforced: bool = True
-) -> dict[str, Any]:
+def version_properties(contract: Contract, not_null_enforced: bool = True) -> dict[str, Any]:
     """What dbt needs of one contract: description, meta, constraints, tests, columns."""
     model_tests, column_tests = tests_of(contract, not_null_enforced)
     columns = []
@@ -196,7 +178,6 @@ def version_properties(
                 "status": contract.status,
             },
             **({"sla": sla_meta(contract)} if sla_meta(contract) else {}),
-            "consumers": consumers_meta(found),
         }
     }
     if contract.primary_key:
@@ -218,7 +199,6 @@ def latest_of(contracts: Sequence[Contract]) -> Contract:
 def model_entry(
     contracts: Sequence[Contract],
     team: str | None,
-    found: Mapping[int | None, Consumers],
     not_null_enforced: bool = True,
 ) -> dict[str, Any]:
     """The model's one properties entry: `contracts` is the unversioned model's contract,
@@ -229,7 +209,7 @@ def model_entry(
         config["group"] = team
     config["contract"] = {"enforced": True}
     if first.dbt_version is None:
-        properties = version_properties(first, found.get(None), not_null_enforced)
+        properties = version_properties(first, not_null_enforced)
         config.update(properties.pop("config"))
         return {
             "name": first.model,
@@ -243,9 +223,7 @@ def model_entry(
         block: dict[str, Any] = {"v": contract.dbt_version}
         if contract.deprecation_date is not None:
             block["deprecation_date"] = contract.deprecation_date
-        block.update(
-            version_properties(contract, found.get(contract.dbt_version), not_null_enforced)
-        )
+        block.update(version_properties(contract, not_null_enforced))
         versions.append(block)
     return {
         "name": first.model,

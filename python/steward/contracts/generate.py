@@ -4,20 +4,20 @@ Each model with a contract gets `models/<layer>/<team>/<model>.contract.yml`, it
 properties entry; the hand-written team yml must not describe it too. The files are
 committed; `steward contracts generate --check` (and the lint rule CON002) fails when the
 committed files differ from what the contracts and the project give now.
+
+Generation reads the contracts and the models' paths, teams and config only: no
+rendering and no column lineage, so the check is cheap, and what another team's models
+read (their consumers, computed where needed: `steward.contracts.consumers`) never makes
+a producer's file stale.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
 
-import yaml
-
-from steward.contracts.consumers import Consumers, consumers
 from steward.contracts.dbt import generated_path, is_generated, model_entry, render
-from steward.lineage import ProjectLineage
 from steward.project.contracts import Contract
 from steward.project.model import Node, Position, Project
 
@@ -62,7 +62,7 @@ def node_of(project: Project, contract: Contract) -> Node | None:
     return project.node_by_name(f"{contract.model}_v{contract.dbt_version}")
 
 
-def generated_files(project: Project, lineage: ProjectLineage) -> tuple[GeneratedFile, ...]:
+def generated_files(project: Project) -> tuple[GeneratedFile, ...]:
     """What `steward contracts generate` writes: one file per contracted model whose
     model exists (a contract without its model is CON001, not generated)."""
     files: list[GeneratedFile] = []
@@ -70,14 +70,10 @@ def generated_files(project: Project, lineage: ProjectLineage) -> tuple[Generate
         present = [(c, n) for c in contracts if (n := node_of(project, c)) is not None]
         if not present or len({c.dbt_version is None for c in contracts}) > 1:
             continue
-        found = consumers(lineage, project, model)
-        per_version: dict[int | None, Consumers] = {}
-        for contract, _node in present:
-            per_version[contract.dbt_version] = found.of_version(contract.dbt_version)
         chosen = [c for c, _ in present]
         newest = max(present, key=lambda cn: cn[0].dbt_version or 0)[1]
         delta = str(newest.config.get("file_format") or "").lower() == "delta"
-        entry = model_entry(chosen, newest.team, per_version, not_null_enforced=delta)
+        entry = model_entry(chosen, newest.team, not_null_enforced=delta)
         sources = tuple(c.path for c in chosen)
         files.append(
             GeneratedFile(
@@ -87,23 +83,12 @@ def generated_files(project: Project, lineage: ProjectLineage) -> tuple[Generate
     return tuple(sorted(files, key=lambda f: f.path))
 
 
-def stale(
-    project: Project, files: tuple[GeneratedFile, ...], unknown: Collection[str] = ()
-) -> tuple[Stale, ...]:
-    """What is stale among `files`. `unknown` names the nodes whose SQL is unknown (they
-    do not render or parse): who they read cannot be told, so a file that names one as a
-    consumer, before or now, is compared without its consumers."""
+def stale(project: Project, files: tuple[GeneratedFile, ...]) -> tuple[Stale, ...]:
+    """What is stale among `files`."""
     found: list[Stale] = []
     expected = {f.path: f for f in files}
     for file in files:
         current = project.text(file.path)
-        if (
-            current is not None
-            and current != file.text
-            and unknown
-            and _differs_in_consumers_of(current, file.text, unknown)
-        ):
-            continue
         if current is None:
             found.append(
                 Stale(
@@ -122,7 +107,7 @@ def stale(
                     "differs",
                     file.model,
                     f"{file.path} is stale: it differs from what "
-                    f"{', '.join(file.sources)} and the project's consumers give "
+                    f"{', '.join(file.sources)} and the model's config give "
                     "now; run `steward contracts generate` (do not edit it)",
                     Position(file.path, _first_difference(current, file.text)),
                 )
@@ -183,42 +168,6 @@ def stale(
                     )
                 )
     return tuple(dict.fromkeys(found))
-
-
-def _differs_in_consumers_of(current: str, expected: str, unknown: Collection[str]) -> bool:
-    """Whether the two texts differ only in their consumers, and name a node of
-    `unknown` as one."""
-    try:
-        have, want = yaml.safe_load(current), yaml.safe_load(expected)
-    except yaml.YAMLError:
-        return False
-    names = _consumer_names(have) | _consumer_names(want)
-    return bool(names & set(unknown)) and _without_consumers(have) == _without_consumers(want)
-
-
-def _consumer_names(data: Any) -> set[str]:
-    found: set[str] = set()
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key == "consumers" and isinstance(value, dict):
-                for entry in (*(value.get("models") or ()), *(value.get("exposures") or ())):
-                    if isinstance(entry, dict):
-                        found.add(str(entry.get("name")))
-                        found.update(str(v) for v in entry.get("via") or ())
-            else:
-                found |= _consumer_names(value)
-    elif isinstance(data, list):
-        for item in data:
-            found |= _consumer_names(item)
-    return found
-
-
-def _without_consumers(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: _without_consumers(v) for k, v in data.items() if k != "consumers"}
-    if isinstance(data, list):
-        return [_without_consumers(v) for v in data]
-    return data
 
 
 def _first_difference(current: str, expected: str) -> int:

@@ -8,7 +8,6 @@ import html
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, is_dataclass
 from typing import Any
 
 from steward.docs.health import FAIL, NO_DATA, PASS
@@ -87,19 +86,10 @@ def notes(items: Iterable[str]) -> str:
     return f'<div class="notes" role="note"><ul>{listed}</ul></div>' if listed else ""
 
 
-def _plain(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return _plain(asdict(value))
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
 def json_script(ident: str, data: Any) -> str:
-    """Data for the page's script, inline (a `fetch` of a file is refused on file://)."""
-    text = json.dumps(_plain(data), separators=(",", ":"), ensure_ascii=False)
+    """Data for the page's script (plain JSON values), inline (a `fetch` of a file is
+    refused on file://)."""
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     text = text.replace("</", "<\\/")
     return f'<script type="application/json" id="{esc(ident)}">{text}</script>'
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from steward.docs.encode import data_path, graph_data
 from steward.docs.health import NO_DATA, Health, TestResult
 from steward.docs.html_base import (
     badge,
@@ -154,11 +155,12 @@ def _lineage(page: NodePage, root: str) -> str:
     )
 
 
-def _column_lineage() -> str:
+def _column_lineage(page: NodePage, root: str) -> str:
     return (
         '<p class="muted" id="column-hint">Select a column above to see what it is computed '
         "from, and the columns used in filters and joins on the way.</p>"
-        '<div id="column-graph" class="graph graph-columns" hidden></div>'
+        f'<div id="column-graph" class="graph graph-columns" '
+        f'data-src="{esc(root + data_path(page.page))}" hidden></div>'
         '<div id="column-lineage"></div>'
     )
 
@@ -213,17 +215,12 @@ def node_body(page: NodePage) -> str:
             )
         )
     parts.append(section("Columns", _columns(page), "columns"))
-    parts.append(section("Column lineage", _column_lineage(), "column-lineage-section"))
+    parts.append(section("Column lineage", _column_lineage(page, root), "column-lineage-section"))
     if page.consumers is not None:
         parts.append(section("Consumers", _consumers(page, root), "consumers-section"))
     parts.append(section("Lineage", _lineage(page, root), "lineage"))
     if page.health is not None:
         parts.append(section("Last runs and test results", _runs(page), "runs"))
         parts.append(section("Cost", f'<p id="cost">{esc(page.cost)}</p>', "cost-section"))
-    parts.append(
-        json_script(
-            "graph-data",
-            {"graph": page.graph, "columnGraph": page.column_graph, "columns": page.column_lineage},
-        )
-    )
+    parts.append(json_script("graph-data", {"graph": graph_data(page.graph)[0]}))
     return "\n".join(parts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from steward.docs.encode import graph_data
 from steward.docs.health import FAIL, NO_DATA, PASS
 from steward.docs.html_base import (
     badge,
@@ -193,7 +194,7 @@ def exposure_body(page: ExposurePage) -> str:
                 + GRAPH_DIV,
                 "lineage",
             ),
-            json_script("graph-data", {"graph": page.graph, "columns": {}}),
+            json_script("graph-data", {"graph": graph_data(page.graph)[0]}),
         ]
     )
 
@@ -226,7 +227,7 @@ def platform_body(page: PlatformPage) -> str:
                 + f'<p class="muted">Run history read from <code>{esc(page.history)}</code>.</p>',
                 "standings",
             ),
-            json_script("graph-data", {"graph": page.team_graph, "columns": {}}),
+            json_script("graph-data", {"graph": graph_data(page.team_graph)[0]}),
         ]
     )
 

@@ -1,5 +1,6 @@
 """What the site reads besides the `Project`: dbt's manifest (tests and constraints), the
-run history of the team builds, and whether dbt's own docs were generated.
+run history of the team builds (the ops tables, or a snapshot folder of them written by
+`steward docs snapshot`), and whether dbt's own docs were generated.
 
 This is the edge: files are read here, once, into frozen records; a file that is missing
 or broken becomes a `Problem` (what is missing and why), never an exception, so the site
@@ -15,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from steward.teambuild.context import RunContext
 from steward.teambuild.history import NodeState
 
 MANIFEST = "target/manifest.json"
@@ -188,9 +190,70 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def read_inputs(root: Path, history_folder: Path) -> DocsInputs:
+def read_ops_history(context: RunContext) -> tuple[History, list[Problem]]:
+    """The latest state of every node from the ops tables (`steward.ops`), as the upstream
+    check of `steward build` reads them. On the local target, a lakehouse without the ops
+    tables is "no history yet" without starting Spark; a history that cannot be read is a
+    problem naming why."""
+    from steward.ops.tables import ops_schema
+    from steward.project.registry import read_registry
+    from steward.teambuild import history
+    from steward.teambuild.settings import default_env
+
+    try:
+        registry = read_registry(context.project_dir)[0]
+        schema = ops_schema(registry, default_env(context))
+    except Exception as exc:
+        where = f"the ops tables ({context.target})"
+        return History(where, broken=("*",)), [
+            Problem("history", f"the run history cannot be located ({exc})", where, None)
+        ]
+    if context.target == "local":
+        where = f"{schema}.* in {_relative(context.lakehouse, context.project_dir)}"
+        if not (context.lakehouse / "warehouse" / f"{schema}.db").is_dir():
+            return History(where), []
+    else:
+        where = f"{schema}.* on the cluster's Thrift Server"
+    try:
+        states = history.load_states(context)
+    except Exception as exc:
+        return History(where, broken=("*",)), [
+            Problem(
+                "history",
+                f"the run history in {where} cannot be read ({type(exc).__name__}: "
+                f"{str(exc)[:300]}); health shows no data until it can",
+                where,
+                None,
+            )
+        ]
+    return History(where, MappingProxyType(dict(states)), ("*",) if states else ()), []
+
+
+def write_snapshot(
+    states: Mapping[str, NodeState], owners: Mapping[str, str | None], folder: Path
+) -> list[Path]:
+    """The run history as a snapshot folder (`<team>.json` each, what `read_history`
+    reads): for a site built where the ops tables cannot be reached."""
+    folder.mkdir(parents=True, exist_ok=True)
+    by_team: dict[str, dict[str, Any]] = {}
+    for unique_id, state in sorted(states.items()):
+        team = owners.get(unique_id) or "unowned"
+        by_team.setdefault(team, {})[unique_id] = state.to_json()
+    written = []
+    for team, nodes in sorted(by_team.items()):
+        path = folder / f"{team}.json"
+        path.write_text(json.dumps({"team": team, "nodes": nodes}, indent=1), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def read_inputs(root: Path, history_source: Path | RunContext) -> DocsInputs:
+    """`history_source`: a snapshot folder, or the run context whose ops tables to read."""
     manifest, problems = read_manifest(root)
-    history, history_problems = read_history(history_folder, root)
+    if isinstance(history_source, Path):
+        history, history_problems = read_history(history_source, root)
+    else:
+        history, history_problems = read_ops_history(history_source)
     docs = root / DBT_DOCS
     return DocsInputs(
         manifest,

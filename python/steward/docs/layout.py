@@ -80,9 +80,11 @@ def layered(
     for node in sorted(graph.nodes, key=sort_key):
         layers[column.get(node, first) - first].append(node)
     undirected = graph.to_undirected(as_view=True)
+    # the neighbours once, as lists: the sweeps ask for them many times
+    adjacent = {node: list(undirected.neighbors(node)) for node in graph.nodes}
     for sweep in range(SWEEPS):
         down = range(len(layers)) if sweep % 2 == 0 else range(len(layers) - 1, -1, -1)
-        _sweep(layers, undirected.neighbors, down)
+        _sweep(layers, adjacent.__getitem__, down)
     positions: dict[N, tuple[float, float]] = {}
     for index, layer in enumerate(layers):
         offset = (len(layer) - 1) * Y_GAP / 2

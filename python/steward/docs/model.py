@@ -156,6 +156,9 @@ class NodePage:
     """dbt's own docs page of the node, relative to the site root, when generated."""
     notes: tuple[str, ...] = ()
     """What this page cannot show, and why."""
+    kept: bool = False
+    """Nothing the page shows changed since the last build: its files are left as they
+    are, and its graphs, column lineage and consumers were not computed again."""
 
 
 @dataclass(frozen=True)

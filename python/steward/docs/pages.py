@@ -16,6 +16,7 @@ from steward.docs.model import (
     ColumnRow,
     ConsumerView,
     ContractView,
+    GraphView,
     Link,
     ModelUse,
     NodePage,
@@ -196,7 +197,9 @@ def _health(context: SiteContext, unique_id: str, tests: Sequence[TestInfo]) -> 
         hours = (context.project.nodes[unique_id].meta.get("sla") or {}).get("max_build_age_hours")
     history = context.inputs.history
     unknown = None
-    if node.team in history.broken:
+    if "*" in history.broken:
+        unknown = f"the run history in {history.folder} cannot be read"
+    elif node.team in history.broken:
         unknown = f"the run history of team {node.team} cannot be read"
     elif not history.teams:
         unknown = f"no run history yet ({history.folder} holds none)"
@@ -240,7 +243,9 @@ def _usage(context: SiteContext, unique_id: str) -> Usage | None:
     return usage_of(item.node, node.relation, item.config, context.project.registry)
 
 
-def node_page(context: SiteContext, unique_id: str) -> NodePage:
+def node_page(context: SiteContext, unique_id: str, kept: bool = False) -> NodePage:
+    """The page of a node; `kept`: the page is not written again (nothing it shows
+    changed), so only what the site's other pages and search need is computed."""
     graph = context.graph
     node = graph.nodes[unique_id]
     project_node = context.project.nodes.get(unique_id)
@@ -262,9 +267,12 @@ def node_page(context: SiteContext, unique_id: str) -> NodePage:
     columns = _columns(context, unique_id, declared, tests)
     buildable = node.resource_type in BUILDABLE
     kind = DBT_DOCS_KINDS.get(node.resource_type)
-    column_graph, traces = column_traces(
-        context.lineage, unique_id, [c.name for c in columns], context.pages
+    column_graph, traces = (
+        (GraphView(), {})
+        if kept
+        else column_traces(context.lineage, unique_id, [c.name for c in columns], context.pages)
     )
+    model = node.resource_type == "model"
     return NodePage(
         page=context.pages[unique_id],
         unique_id=unique_id,
@@ -282,13 +290,14 @@ def node_page(context: SiteContext, unique_id: str) -> NodePage:
         contract=_contract_view(context, unique_id, name),
         health=_health(context, unique_id, tests) if buildable else None,
         columns=columns,
-        consumers=_consumers(context, unique_id, name) if node.resource_type == "model" else None,
+        consumers=_consumers(context, unique_id, name) if model and not kept else None,
         upstream=tuple(context.link(u) for u in sorted(graph.upstream(unique_id))),
         downstream=tuple(context.link(d) for d in sorted(graph.downstream(unique_id))),
-        graph=neighbourhood(graph, unique_id, context.pages),
+        graph=GraphView() if kept else neighbourhood(graph, unique_id, context.pages),
         column_graph=column_graph,
         column_lineage=traces,
         cost=NO_COST if buildable else "",
         dbt_docs=f"{context.dbt_docs}#!/{kind}/{unique_id}" if context.dbt_docs and kind else None,
         notes=_notes(context, unique_id, name),
+        kept=kept,
     )

@@ -9,12 +9,17 @@ that does not render) are both shown on the pages they concern and returned, so
 
 from __future__ import annotations
 
+import copyreg
+import multiprocessing
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import datetime, timezone
 from types import MappingProxyType
+from typing import Any
 
+from steward.cache import Store
 from steward.docs.inputs import DocsInputs, Problem, TestInfo
-from steward.docs.model import Site
+from steward.docs.model import NodePage, Site
 from steward.docs.pages import SiteContext, node_page, page_of
 from steward.docs.teams import exposure_pages, platform_page, rule_pages, team_pages
 from steward.graph import DependencyGraph, build_graph
@@ -23,12 +28,33 @@ from steward.lint.rules import all_rules
 from steward.project.contracts import Contract
 from steward.project.model import Project
 from steward.render import RenderedProject, render_project
+from steward.render.cache import CachedRenderer
 
 PAGE_KINDS = ("model", "seed", "snapshot", "source")
+PARALLEL_MIN_PAGES = 100
+"""Below this many pages a worker, forking costs more than it saves."""
 
 
-def analyse(project: Project) -> tuple[RenderedProject, DependencyGraph, ProjectLineage]:
-    rendered = render_project(project)
+def _mapping_proxy(values: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(values)
+
+
+def _reduce_mapping_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, ...]:
+    return _mapping_proxy, (dict(proxy),)
+
+
+copyreg.pickle(MappingProxyType, _reduce_mapping_proxy)  # type: ignore[arg-type]
+
+
+def analyse(
+    project: Project, store: Store | None = None, jobs: int = 1
+) -> tuple[RenderedProject, DependencyGraph, ProjectLineage]:
+    """Render (reusing `store`'s entries of an earlier run when given), the graph and
+    column lineage."""
+    if store is None:
+        rendered = render_project(project)
+    else:
+        rendered = CachedRenderer(project, store, jobs=jobs).render()
     graph = build_graph(rendered)
     return rendered, graph, project_lineage(rendered, graph)
 
@@ -109,10 +135,39 @@ def site_context(
     )
 
 
-def site_model(context: SiteContext) -> Site:
+_context: SiteContext | None = None
+"""While forked workers build node pages: the context, which they inherit."""
+
+
+def _pages_in_worker(unique_ids: list[str]) -> list[NodePage]:
+    assert _context is not None
+    return [node_page(_context, uid) for uid in unique_ids]
+
+
+def _node_pages(context: SiteContext, unique_ids: list[str], jobs: int) -> dict[str, NodePage]:
+    """The full pages of `unique_ids`, in `jobs` forked processes when there are many
+    (the graphs and column lineage of a page are independent of the others')."""
+    global _context
+    jobs = min(jobs, len(unique_ids) // PARALLEL_MIN_PAGES)
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return {uid: node_page(context, uid) for uid in unique_ids}
+    chunks = [unique_ids[i :: jobs * 4] for i in range(jobs * 4)]
+    _context = context
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(_pages_in_worker, [c for c in chunks if c])
+    finally:
+        _context = None
+    return {page.unique_id: page for part in parts for page in part}
+
+
+def site_model(context: SiteContext, kept: Collection[str] = (), jobs: int = 1) -> Site:
+    """Every page; the node pages of `kept` (nothing they show changed since the last
+    build: `steward.docs.fresh`) only as far as the other pages and the search need."""
     graph = context.graph
     ids = [uid for uid, n in sorted(graph.nodes.items()) if n.resource_type in PAGE_KINDS]
-    nodes = tuple(node_page(context, uid) for uid in ids)
+    full = _node_pages(context, [uid for uid in ids if uid not in kept], jobs)
+    nodes = tuple(full.get(uid) or node_page(context, uid, kept=True) for uid in ids)
     teams = team_pages(context, nodes)
     products = {p.unique_id: p for p in nodes if p.product}
     return Site(

@@ -4,13 +4,14 @@ the way. Both are laid out here (`steward.docs.layout`); the browser only draws 
 
 from __future__ import annotations
 
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from steward.docs.layout import layered
 from steward.docs.model import ColumnTrace, GraphEdge, GraphItem, GraphView
 from steward.graph import DependencyGraph
-from steward.lineage import UPSTREAM, ColumnRef, ProjectLineage, TraceEdge, trace
+from steward.lineage import UPSTREAM, ColumnRef, ColumnUse, ProjectLineage, TraceEdge, trace
 
 MAX_NODES = 300
 """Nodes a neighbourhood shows at most (half upstream, half downstream)."""
@@ -85,6 +86,34 @@ def _key(ref: ColumnRef) -> str:
     return f"{ref.node}|{ref.column}"
 
 
+def _ref_order(ref: ColumnRef) -> tuple[str, str]:
+    """`ColumnRef`'s own order, as a key (comparing the records is many times slower)."""
+    return ref.node, ref.column
+
+
+def _edge_order(edge: TraceEdge) -> tuple[str, str, str, str, str]:
+    return edge.source.node, edge.source.column, edge.target.node, edge.target.column, edge.kind
+
+
+Use = tuple[ColumnRef, str, str]
+"""A use of a column: the column, its key, the kind of use."""
+_SORTED_USES: weakref.WeakKeyDictionary[ProjectLineage, dict[str, list[Use]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _sorted_uses(lineage: ProjectLineage, model_id: str) -> list[Use]:
+    """The uses of a model, sorted once per lineage (every trace through it asks)."""
+    by_model = _SORTED_USES.setdefault(lineage, {})
+    found = by_model.get(model_id)
+    if found is None:
+        model = lineage.models.get(model_id)
+        uses: tuple[ColumnUse, ...] = model.uses if model is not None else ()
+        ordered = sorted(uses, key=lambda u: (*_ref_order(u.ref), u.kind))
+        found = by_model[model_id] = [(u.ref, _key(u.ref), u.kind) for u in ordered]
+    return found
+
+
 def _columns(
     roles: Mapping[ColumnRef, str], edges: Mapping[tuple[str, str], str]
 ) -> dict[str, int]:
@@ -116,9 +145,9 @@ def _nearest_first(edges: Iterable[TraceEdge], root: ColumnRef) -> list[TraceEdg
     seen = {root}
     level = [root]
     while level:
-        step = sorted(e for ref in level for e in into.get(ref, ()))
+        step = sorted((e for ref in level for e in into.get(ref, ())), key=_edge_order)
         ordered.extend(step)
-        level = sorted({e.source for e in step} - seen)
+        level = sorted({e.source for e in step} - seen, key=_ref_order)
         seen.update(level)
     return ordered
 
@@ -137,16 +166,18 @@ def _trace(
         roles.setdefault(edge.source, "upstream")
         roles.setdefault(edge.target, "upstream")
         edges[(_key(edge.source), _key(edge.target))] = edge.kind
-    for model_id in dict.fromkeys(ref.node for ref in list(roles)):
-        model = lineage.models.get(model_id)
-        if model is None:
+    firsts: dict[str, ColumnRef] = {}
+    for ref in roles:
+        firsts.setdefault(ref.node, ref)
+    for model_id, into in firsts.items():
+        if model_id not in lineage.models:
             continue
-        into = next(ref for ref in roles if ref.node == model_id)
-        for use in sorted(model.uses):
-            if len(roles) >= limit and use.ref not in roles:
+        into_key = _key(into)
+        for ref, key, kind in _sorted_uses(lineage, model_id):
+            if len(roles) >= limit and ref not in roles:
                 break
-            roles.setdefault(use.ref, "used")
-            edges.setdefault((_key(use.ref), _key(into)), use.kind)
+            roles.setdefault(ref, "used")
+            edges.setdefault((key, into_key), kind)
     return roles, edges, len(found.edges) > len(edges)
 
 
@@ -171,7 +202,7 @@ def column_traces(
         edges.update(found)
         traces[column] = roles, cut
     # sorted: what lineage yields in a varying order must not change the page's bytes
-    everything = dict(sorted(everything.items()))
+    everything = dict(sorted(everything.items(), key=lambda item: _ref_order(item[0])))
     edges = dict(sorted(edges.items()))
     keys = {_key(ref): ref for ref in everything}
     positions = layered(keys, list(edges), sort_key=str, fixed_columns=_columns(everything, edges))
@@ -200,7 +231,7 @@ def column_traces(
             column,
             tuple(sorted(labels[r] for r, role in roles.items() if role == "upstream")),
             tuple(sorted(labels[r] for r, role in roles.items() if role == "used")),
-            {_key(r): role for r, role in sorted(roles.items())},
+            {_key(r): role for r, role in sorted(roles.items(), key=lambda i: _ref_order(i[0]))},
             cut,
         )
         for column, (roles, cut) in traces.items()

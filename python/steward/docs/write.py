@@ -6,7 +6,8 @@ Data the browser needs is inline in each page or in a `<script>` file, never fet
 Chromium refuses `fetch` and module scripts on `file://`, and the site must open from
 there. A page is written only when its content changed: the content hash of every page
 is kept in `target/steward/docs-cache/`, so a rebuild after one change rewrites only the
-pages that change with it.
+pages that change with it. The node pages `steward.docs.fresh` found unchanged are not
+even made (`NodePage.kept`): their files stay as they are (`sizes` lists the files made).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from steward.docs.encode import column_script, data_path
 from steward.docs.html_base import layout
 from steward.docs.html_nodes import GRAPH_SCRIPTS, node_body
 from steward.docs.html_pages import (
@@ -52,8 +54,13 @@ class Written:
     sizes: dict[str, int]
 
 
+def kept_files(site: Site) -> list[str]:
+    """The files of the node pages this build left as the last one wrote them."""
+    return [f for node in site.nodes if node.kept for f in (node.page, data_path(node.page))]
+
+
 def pages_of(site: Site) -> Iterator[tuple[str, str]]:
-    """(site path, HTML) of every page."""
+    """(site path, HTML) of every page written (a node page's column data with it)."""
     options = facets(site)
 
     def page(path: str, title: str, body: str, scripts: tuple[str, ...] = ()) -> tuple[str, str]:
@@ -72,7 +79,10 @@ def pages_of(site: Site) -> Iterator[tuple[str, str]]:
 
     yield page("index.html", "Discovery", home_body(site))
     for node in site.nodes:
+        if node.kept:
+            continue
         yield page(node.page, node.name, node_body(node), GRAPH_SCRIPTS)
+        yield data_path(node.page), column_script(node.page, node.column_graph, node.column_lineage)
     yield page("teams/index.html", "Teams", teams_index_body(site))
     for team in site.teams:
         yield page(team.page, team.owner.name or team.owner.team or "team", team_body(team))
@@ -134,6 +144,10 @@ def write_site(site: Site, out: Path, cache_dir: Path) -> Written:
     after: dict[str, str] = {}
     sizes: dict[str, int] = {}
     written = pages = 0
+    for rel in kept_files(site):  # `fresh.kept_pages` made sure they are there
+        pages += rel.endswith(".html")
+        if rel in before:
+            after[rel] = before[rel]
     for group in (asset_files(), data_files(site), pages_of(site)):
         for rel, text in group:
             digest = _digest(text)

@@ -55,6 +55,18 @@ DELTA_JARS: tuple[Jar, ...] = (
 )
 
 
+# The PostgreSQL JDBC driver: the cluster's shared Hive metastore lives in PostgreSQL.
+POSTGRES_JDBC = Jar(
+    "org.postgresql",
+    "postgresql",
+    "42.7.14",
+    "73914527305a40cce504b0d3d90b23caf565136912d607ae8ae7c5895512332c",
+)
+
+ALL_JARS: tuple[Jar, ...] = (*DELTA_JARS, POSTGRES_JDBC)
+"""Everything `steward setup` fetches."""
+
+
 def default_cache_dir(project_dir: Path) -> Path:
     override = os.environ.get("STEWARD_JAR_CACHE")
     return Path(override) if override else project_dir / ".cache" / "jars"
@@ -81,14 +93,31 @@ def cached_jars(cache_dir: Path) -> list[Path]:
     return paths
 
 
-def fetch(cache_dir: Path, repository: str | None = None, quiet: bool = False) -> list[Path]:
+def cached_jar(cache_dir: Path, jar: Jar) -> Path:
+    """One cached jar, or an EnvironmentProblem that says how to fetch it."""
+    path = cache_dir / jar.file_name
+    if not path.is_file():
+        raise EnvironmentProblem(
+            f"the jar {jar.file_name} is not in the cache; "
+            "run `make setup` (or `steward setup`) once to fetch it",
+            path=cache_dir,
+        )
+    return path
+
+
+def fetch(
+    cache_dir: Path,
+    repository: str | None = None,
+    quiet: bool = False,
+    wanted: tuple[Jar, ...] = ALL_JARS,
+) -> list[Path]:
     """Download the jars that are missing or corrupt; verify every one by its hash."""
     repository = (
         repository or os.environ.get("STEWARD_MAVEN_REPOSITORY") or MAVEN_REPOSITORY
     ).rstrip("/")
     cache_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for jar in DELTA_JARS:
+    for jar in wanted:
         target = cache_dir / jar.file_name
         if target.is_file() and _sha256(target) == jar.sha256:
             paths.append(target)

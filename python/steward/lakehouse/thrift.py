@@ -22,7 +22,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,8 +99,16 @@ def server_command(
     jars: Sequence[Path],
     log4j: Path | None = None,
     driver_memory: str = DEFAULT_DRIVER_MEMORY,
+    *,
+    master: str = "local[2]",
+    conf_overrides: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """The `spark-submit` command line of a server on HOST:`port` over `lakehouse`."""
+    """The `spark-submit` command line of a server on HOST:`port` over `lakehouse`.
+
+    `master` is where its work runs (`local[2]` in its own JVM, or `spark://127.0.0.1:P`
+    for a standalone cluster); `conf_overrides` replace or add Spark settings (a shared
+    metastore instead of the Derby one in `lakehouse`, the event log).
+    """
     lakehouse = lakehouse.resolve()
     tmp = lakehouse / "tmp"
     jar_paths = [Path(jar).resolve() for jar in jars]
@@ -133,12 +141,13 @@ def server_command(
         # As on the local target: a table folder left by a killed run must not block the next.
         "spark.sql.legacy.allowNonEmptyLocationInCTAS": "true",
     }
+    conf.update(conf_overrides or {})
     command = [
         str(spark_home() / "bin" / "spark-submit"),
         "--class",
         MAIN_CLASS,
         "--master",
-        "local[2]",
+        master,
         "--driver-memory",
         driver_memory,
         "--driver-java-options",
@@ -178,8 +187,14 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
         pass
 
 
-def _launch(command: Sequence[str], lakehouse: Path, log: Path) -> subprocess.Popen[bytes]:
-    """Start `command` in its own process group, its output appended to `log`."""
+def _launch(
+    command: Sequence[str], lakehouse: Path, log: Path, *, detached: bool = False
+) -> subprocess.Popen[bytes]:
+    """Start `command` in its own process group, its output appended to `log`.
+
+    A `detached` process outlives the one that started it (`steward cluster up`); any other
+    gets SIGTERM when its parent dies.
+    """
     env = dict(os.environ)
     home = spark_home()
     env["SPARK_HOME"] = str(home)  # never another Spark's scripts or jars
@@ -199,7 +214,9 @@ def _launch(command: Sequence[str], lakehouse: Path, log: Path) -> subprocess.Po
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stopped as one, not by Ctrl-C
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            preexec_fn=(
+                _die_with_parent if sys.platform.startswith("linux") and not detached else None
+            ),
         )
 
 
@@ -344,6 +361,9 @@ def start_thrift_server(
     log4j: Path | None = None,
     driver_memory: str = DEFAULT_DRIVER_MEMORY,
     timeout: float = DEFAULT_STARTUP_TIMEOUT,
+    master: str = "local[2]",
+    conf_overrides: Mapping[str, str] | None = None,
+    detached: bool = False,
 ) -> ThriftServer:
     """Start a server over `lakehouse_dir` on HOST:`port` and wait until it takes sessions.
 
@@ -363,8 +383,16 @@ def start_thrift_server(
     (lakehouse / "tmp").mkdir(parents=True, exist_ok=True)
     log = lakehouse / LOG_NAME
     log_offset = log.stat().st_size if log.is_file() else 0
-    command = server_command(lakehouse, port, jars, log4j=log4j, driver_memory=driver_memory)
-    process = _launch(command, lakehouse, log)
+    command = server_command(
+        lakehouse,
+        port,
+        jars,
+        log4j=log4j,
+        driver_memory=driver_memory,
+        master=master,
+        conf_overrides=conf_overrides,
+    )
+    process = _launch(command, lakehouse, log, detached=detached)
     server = ThriftServer(
         host=HOST,
         port=port,

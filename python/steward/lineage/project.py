@@ -10,13 +10,23 @@ each depending on the whole of every upstream node, with the reason in `problems
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from steward.cache import Store, project_store
 from steward.graph import BUILDABLE, DependencyGraph, build_graph, exposure_id
-from steward.lineage.model import WHOLE, ColumnLineage, ColumnRef, ColumnUse, ModelLineage
-from steward.lineage.query import LineageError, query_lineage
+from steward.lineage.cached import QueryFailed, query_lineages
+from steward.lineage.model import (
+    WHOLE,
+    ColumnLineage,
+    ColumnRef,
+    ColumnUse,
+    ModelLineage,
+    QueryLineage,
+)
+from steward.lineage.query import LineageError
 from steward.project.model import Column, Exposure
 from steward.render.model import RenderedNode, RenderedProject
 
@@ -154,13 +164,25 @@ def _to_node(ref: ColumnRef, relations: Mapping[str, str]) -> ColumnRef | None:
     return ColumnRef(unique_id, ref.column) if unique_id else None
 
 
-def _model_lineage(
+@dataclass(frozen=True)
+class _Inputs:
+    """What a model's lineage is computed from: its query and the columns of what it
+    reads (None: it cannot be analysed, for `reason`)."""
+
+    upstream: tuple[str, ...]
+    declared: Mapping[str, str | None]
+    sql: str | None
+    schema: Mapping[str, tuple[str, ...]]
+    reason: str | None = None
+
+
+def _inputs(
     unique_id: str,
     item: RenderedNode,
     graph: DependencyGraph,
     rendered: RenderedProject,
     done: Mapping[str, ModelLineage],
-) -> ModelLineage:
+) -> _Inputs:
     upstream = tuple(
         u for u in graph.upstream(unique_id) if graph.nodes[u].resource_type != "exposure"
     )
@@ -174,18 +196,38 @@ def _model_lineage(
             if item.problems
             else "it has no SQL"
         )
-        return _unanalysed(unique_id, declared, upstream, reason)
+        return _Inputs(upstream, declared, None, {}, reason)
     schema: dict[str, tuple[str, ...]] = {}
     for up in upstream:
         relation = graph.nodes[up].relation
         known = _schema_columns(up, done, _declared(rendered, up))
         if relation and known:
             schema[relation] = known
-    try:
-        query = query_lineage(sql, schema)
-    except LineageError as exc:
-        return _unanalysed(unique_id, declared, upstream, f"the SQL {exc}")
-    relations = dict(rendered.relations)
+    return _Inputs(upstream, declared, sql, schema)
+
+
+def _model_lineage(
+    unique_id: str,
+    item: RenderedNode,
+    graph: DependencyGraph,
+    rendered: RenderedProject,
+    done: Mapping[str, ModelLineage],
+    inputs: _Inputs,
+    query: QueryLineage | LineageError | QueryFailed,
+) -> ModelLineage:
+    upstream, declared = inputs.upstream, inputs.declared
+    if inputs.sql is None:
+        return _unanalysed(unique_id, declared, upstream, inputs.reason)
+    if isinstance(query, LineageError):
+        return _unanalysed(unique_id, declared, upstream, f"the SQL {query}")
+    if isinstance(query, QueryFailed):
+        return _unanalysed(
+            unique_id,
+            _declared(rendered, unique_id),
+            tuple(graph.upstream(unique_id)),
+            f"lineage failed ({query})",
+        )
+    relations = rendered.relations
     own = item.relation_name
     columns: list[ColumnLineage] = []
     for column in query.columns:
@@ -262,27 +304,109 @@ def _source_lineage(unique_id: str, declared: Mapping[str, str | None]) -> Model
     return ModelLineage(unique_id, columns, complete=bool(declared), analysed=False)
 
 
+class _Before(Mapping[str, ModelLineage]):
+    """The lineage known when a node's turn comes in topological order: of the nodes
+    before it (what it reads, unless a cycle was broken at it)."""
+
+    def __init__(self, done: Mapping[str, ModelLineage], position: Mapping[str, int], at: int):
+        self._done, self._position, self._at = done, position, at
+
+    def __getitem__(self, unique_id: str) -> ModelLineage:
+        if self._position.get(unique_id, self._at) >= self._at:
+            raise KeyError(unique_id)
+        return self._done[unique_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return (u for u in self._done if self._position.get(u, self._at) < self._at)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _levels(graph: DependencyGraph, order: tuple[str, ...]) -> list[list[str]]:
+    """`order` cut into levels: a node comes one level after the last node before it in
+    `order` that it reads, so the nodes of one level can be analysed together."""
+    position = {u: i for i, u in enumerate(order)}
+    level: dict[str, int] = {}
+    levels: list[list[str]] = []
+    for unique_id in order:
+        at = position[unique_id]
+        ups = [level[u] for u in graph.upstream(unique_id) if position.get(u, at) < at]
+        mine = level[unique_id] = max(ups, default=-1) + 1
+        if mine == len(levels):
+            levels.append([])
+        levels[mine].append(unique_id)
+    return levels
+
+
 def project_lineage(
-    rendered: RenderedProject, graph: DependencyGraph | None = None
+    rendered: RenderedProject,
+    graph: DependencyGraph | None = None,
+    *,
+    store: Store | None = None,
+    jobs: int | None = None,
 ) -> ProjectLineage:
+    """The column lineage of every node. Each query's lineage comes from `store` (by
+    default the project's, `target/steward/cache/`) when its SQL and its inputs'
+    columns are those of an earlier run; the others are analysed, level by level of
+    the graph, in `jobs` forked processes when asked and there are many (on this
+    two-core machine, shared, they did not pay: one process is the default)."""
     graph = graph or build_graph(rendered)
+    store = store if store is not None else project_store(rendered.project.root)
+    jobs = 1 if jobs is None else jobs
+    order = graph.topological_order()
+    position = {u: i for i, u in enumerate(order)}
     done: dict[str, ModelLineage] = {}
-    for unique_id in graph.topological_order():
-        node = graph.nodes[unique_id]
-        if node.resource_type == "source" or node.resource_type == "seed":
-            done[unique_id] = _source_lineage(unique_id, _declared(rendered, unique_id))
-        elif node.resource_type in BUILDABLE:
-            item = rendered.nodes[unique_id]
-            try:
-                done[unique_id] = _model_lineage(unique_id, item, graph, rendered, done)
-            except Exception as exc:  # a bug in sqlglot or here must not stop the others
-                upstream = tuple(graph.upstream(unique_id))
-                done[unique_id] = _unanalysed(
-                    unique_id,
-                    _declared(rendered, unique_id),
-                    upstream,
-                    f"lineage failed ({type(exc).__name__}: {exc})",
-                )
+    collecting = gc.isenabled()
+    gc.disable()  # millions of short-lived sqlglot objects, few cycles (as lint's build)
+    try:
+        for level in _levels(graph, order):
+            pending: list[tuple[str, _Inputs]] = []
+            for unique_id in level:
+                node = graph.nodes[unique_id]
+                if node.resource_type == "source" or node.resource_type == "seed":
+                    done[unique_id] = _source_lineage(unique_id, _declared(rendered, unique_id))
+                elif node.resource_type in BUILDABLE:
+                    before = _Before(done, position, position[unique_id])
+                    try:
+                        item = rendered.nodes[unique_id]
+                        inputs = _inputs(unique_id, item, graph, rendered, before)
+                    except Exception as exc:  # a bug here must not stop the others
+                        done[unique_id] = _failed(unique_id, graph, rendered, exc)
+                        continue
+                    pending.append((unique_id, inputs))
+            queries = [(i.sql, i.schema) for _, i in pending if i.sql is not None]
+            results = iter(query_lineages(queries, store, jobs))
+            for unique_id, inputs in pending:
+                result = next(results) if inputs.sql is not None else LineageError("")
+                before = _Before(done, position, position[unique_id])
+                try:
+                    done[unique_id] = _model_lineage(
+                        unique_id,
+                        rendered.nodes[unique_id],
+                        graph,
+                        rendered,
+                        before,
+                        inputs,
+                        result,
+                    )
+                except Exception as exc:  # a bug in sqlglot or here must not stop the others
+                    done[unique_id] = _failed(unique_id, graph, rendered, exc)
+    finally:
+        if collecting:
+            gc.enable()
+    ordered = {u: done[u] for u in order if u in done}
     project = rendered.project
     exposures = {exposure_id(project, e): e for e in project.exposures}
-    return ProjectLineage(graph, MappingProxyType(done), MappingProxyType(exposures))
+    return ProjectLineage(graph, MappingProxyType(ordered), MappingProxyType(exposures))
+
+
+def _failed(
+    unique_id: str, graph: DependencyGraph, rendered: RenderedProject, exc: Exception
+) -> ModelLineage:
+    return _unanalysed(
+        unique_id,
+        _declared(rendered, unique_id),
+        tuple(graph.upstream(unique_id)),
+        f"lineage failed ({type(exc).__name__}: {exc})",
+    )

@@ -2,8 +2,9 @@
 
 Built on sqlglot: the query is parsed, qualified with `sqlglot.optimizer.qualify` against
 the upstream `schema` (which expands `select *`, qualifies every column and resolves
-positional `group by`), and each output column is traced with `sqlglot.lineage` through
-CTEs, subqueries, joins and unions to the relations the query reads. The columns a query
+positional `group by`), and every output column is traced with `sqlglot.lineage` through
+CTEs, subqueries, joins and unions to the relations the query reads: all of them in one
+walk whose nodes the columns share, on the query's own tree, never copied. The columns a query
 *uses* outside its projection (filters, join conditions, `group by`, window partitions)
 are traced the same way, with `sqlglot.lineage.to_node` from the scope that uses them.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
@@ -70,6 +72,18 @@ def _leaves(node: Node) -> Iterator[Node]:
             yield item
 
 
+def _in_order(roots: Iterable[Node]) -> None:
+    """Each node's inputs sorted by name. sqlglot collects a step's input columns in a
+    set, so the order it finds them in varies between processes; a column's `sources`
+    and `definition` must not (they are cached across runs and compared between them)."""
+    seen: set[int] = set()
+    for root in roots:
+        for node in root.walk():
+            if id(node) not in seen:
+                seen.add(id(node))
+                node.downstream.sort(key=lambda n: n.name)
+
+
 def _leaf_ref(leaf: Node) -> ColumnRef | None:
     """The relation column a lineage leaf stands for; None for a leaf with no input
     (a constant, `count(*)`), and a ref with relation "" when it could not be resolved."""
@@ -84,15 +98,39 @@ def _leaf_ref(leaf: Node) -> ColumnRef | None:
     return None
 
 
-def _transform(root: Node, sources: list[ColumnRef], name: str) -> str:
+class _Memo:
+    """What the columns of one query ask of its expressions, each answered once: the
+    columns of a query share their lineage nodes (a CTE column feeding ten outputs), and
+    generating SQL copies the tree it prints."""
+
+    def __init__(self) -> None:
+        self._sql: dict[int, str] = {}
+        self._finds: dict[tuple[int, type], bool] = {}
+
+    def sql(self, expression: exp.Expr) -> str:
+        key = id(expression)
+        found = self._sql.get(key)
+        if found is None:
+            found = self._sql[key] = expression.sql(dialect.current())
+        return found
+
+    def has(self, expression: exp.Expr, kind: type) -> bool:
+        key = (id(expression), kind)
+        found = self._finds.get(key)
+        if found is None:
+            found = self._finds[key] = expression.find(kind) is not None
+        return found
+
+
+def _transform(root: Node, sources: list[ColumnRef], name: str, memo: _Memo) -> str:
     expressions = [
         _unaliased(n.expression)
         for n in root.walk()
         if not isinstance(n.expression, (exp.Table, exp.Placeholder))
     ]
-    if any(e.find(exp.Window) for e in expressions):
+    if any(memo.has(e, exp.Window) for e in expressions):
         return "window"
-    if any(e.find(exp.AggFunc) for e in expressions):
+    if any(memo.has(e, exp.AggFunc) for e in expressions):
         return "aggregate"
     if not sources:
         return "constant"
@@ -116,7 +154,7 @@ def _data_type(root: Node) -> str | None:
     return None
 
 
-def _column(name: str, root: Node) -> ColumnLineage:
+def _column(name: str, root: Node, memo: _Memo) -> ColumnLineage:
     sources: list[ColumnRef] = []
     unresolved: list[str] = []
     for leaf in _leaves(root):
@@ -128,23 +166,21 @@ def _column(name: str, root: Node) -> ColumnLineage:
         elif ref not in sources:
             sources.append(ref)
     selected = root.expression
-    definition = tuple(
-        _unaliased(n.expression).sql(dialect.current()) for n in root.walk() if n.downstream
-    ) or (_unaliased(selected).sql(dialect.current()),)
+    definition = tuple(memo.sql(_unaliased(n.expression)) for n in root.walk() if n.downstream) or (
+        memo.sql(_unaliased(selected)),
+    )
     note = None
     if unresolved:
         note = (
             f"cannot tell which input {', '.join(f'`{c}`' for c in sorted(set(unresolved)))}"
             " comes from (an upstream schema is unknown)"
         )
-    transform = "unknown" if name == WHOLE else _transform(root, sources, name)
+    transform = "unknown" if name == WHOLE else _transform(root, sources, name, memo)
     return ColumnLineage(
         name=name,
         sources=tuple(sources),
         transform=transform,
-        expression=_unaliased(selected).sql(dialect.current())
-        if isinstance(selected, exp.Expression)
-        else "",
+        expression=memo.sql(_unaliased(selected)) if isinstance(selected, exp.Expression) else "",
         data_type=_data_type(root),
         resolved=not unresolved and name != WHOLE,
         note=note,
@@ -170,7 +206,13 @@ def _clauses(select: exp.Select) -> Iterator[tuple[str, exp.Expr]]:
             yield "window", partition
 
 
-def _trace_column(column: exp.Column, scope: Scope, schema: MappingSchema) -> list[ColumnRef]:
+def _trace_column(
+    column: exp.Column,
+    scope: Scope,
+    schema: MappingSchema,
+    cache: dict[tuple[Any, ...], Node],
+    meta: dict[int, Any],
+) -> list[ColumnRef]:
     table = column.table
     source = scope.sources.get(table)
     if source is None and not table:
@@ -187,7 +229,16 @@ def _trace_column(column: exp.Column, scope: Scope, schema: MappingSchema) -> li
             and (column.name not in selectable.named_selects)
         ):
             return [ColumnRef("", column.name)]
-        node = to_node(column.name, scope=source, dialect=dialect.current(), schema=schema)
+        node = to_node(
+            column.name,
+            scope=source,
+            dialect=dialect.current(),
+            schema=schema,
+            trim_selects=False,
+            _cache=cache,
+            _scope_meta=meta,
+        )
+        _in_order((node,))
         refs = [_leaf_ref(leaf) for leaf in _leaves(node)]
         return [ref for ref in refs if ref is not None]
     return [ColumnRef("", column.name)]
@@ -196,6 +247,9 @@ def _trace_column(column: exp.Column, scope: Scope, schema: MappingSchema) -> li
 def _uses(root: Scope, schema: MappingSchema) -> tuple[list[ColumnUse], list[str]]:
     uses: list[ColumnUse] = []
     unresolved: list[str] = []
+    # one cache for every column used: a CTE used in several clauses is walked once
+    cache: dict[tuple[Any, ...], Node] = {}
+    meta: dict[int, Any] = {}
     for scope in root.traverse():
         if not isinstance(scope.expression, exp.Select):
             continue
@@ -206,7 +260,7 @@ def _uses(root: Scope, schema: MappingSchema) -> tuple[list[ColumnUse], list[str
                 else list(find_all_in_scope(clause, exp.Column))
             )
             for column in columns:
-                for ref in _trace_column(column, scope, schema):
+                for ref in _trace_column(column, scope, schema, cache, meta):
                     if ref.node == "":
                         unresolved.append(ref.column)
                         continue
@@ -217,17 +271,25 @@ def _uses(root: Scope, schema: MappingSchema) -> tuple[list[ColumnUse], list[str
 
 
 # ---- the query ---------------------------------------------------------------------------
-def qualified(sql: str | exp.Expr, schema: MappingSchema) -> exp.Expr:
-    """`sql` parsed (Spark) and qualified against `schema`; a `LineageError` if it can't."""
+def _parsed(sql: str | exp.Expr) -> exp.Query:
+    """A tree of its own: `sql` parsed, or a copy of the expression given (qualifying
+    rewrites the tree in place, and the caller's must stay as it was)."""
     try:
-        expression = sqlglot.parse_one(sql, read=dialect.current()) if isinstance(sql, str) else sql
+        expression = (
+            sqlglot.parse_one(sql, read=dialect.current()) if isinstance(sql, str) else sql.copy()
+        )
     except sqlglot.errors.SqlglotError as exc:
         raise LineageError(f"does not parse: {str(exc).splitlines()[0]}") from None
     if not isinstance(expression, exp.Query):
         raise LineageError(f"is not a query ({type(expression).__name__})")
+    return expression
+
+
+def qualified(sql: str | exp.Expr, schema: MappingSchema) -> exp.Expr:
+    """`sql` parsed (Spark) and qualified against `schema`; a `LineageError` if it can't."""
     try:
         return qualify(
-            expression.copy(),
+            _parsed(sql),
             dialect=dialect.current(),
             schema=schema,
             validate_qualify_columns=False,
@@ -237,9 +299,10 @@ def qualified(sql: str | exp.Expr, schema: MappingSchema) -> exp.Expr:
         pass
     # Without an upstream schema, a name that is both an input column and an output alias
     # is ambiguous to alias expansion; Spark resolves it to the input column, so do we.
+    # (A failed qualification leaves the tree half rewritten: start from a fresh one.)
     try:
         return qualify(
-            expression,
+            _parsed(sql),
             dialect=dialect.current(),
             schema=schema,
             validate_qualify_columns=False,
@@ -259,10 +322,23 @@ def query_lineage(sql: str | exp.Expr, schema: Schema | None = None) -> QueryLin
     if scope is None:
         raise LineageError("has no query scope")
     try:
-        roots = lineage(None, expression, sqlglot_schema, dialect=dialect.current(), scope=scope)
+        # all columns in one walk that shares its nodes between them; the tree is ours, so
+        # neither the whole query nor each step's select is copied (`trim_selects` would
+        # copy the select per node only to label it, and the labels are not used)
+        roots = lineage(
+            None,
+            expression,
+            sqlglot_schema,
+            dialect=dialect.current(),
+            scope=scope,
+            trim_selects=False,
+            copy=False,
+        )
     except (sqlglot.errors.SqlglotError, ValueError, KeyError) as exc:
         raise LineageError(f"cannot be traced: {str(exc).splitlines()[0]}") from None
-    columns = tuple(_column(name, root) for name, root in roots.items())
+    _in_order(roots.values())
+    memo = _Memo()
+    columns = tuple(_column(name, root, memo) for name, root in roots.items())
     uses, unresolved = _uses(scope, sqlglot_schema)
     problems = [f"left out of the schema (another nesting depth): {name}" for name in left_out]
     problems.extend(c.note for c in columns if c.note)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from steward.cache import Store, project_store
 from steward.errors import UserError
 from steward.project.contract_model import Check as Check
 from steward.project.contract_model import Contract, ContractError
@@ -51,6 +52,7 @@ def read_contracts(
         return (), (), None
     contracts: list[Contract] = []
     issues: list[LoadIssue] = []
+    store = project_store(root)
     for file in sorted(folder.rglob("*")):
         if file.suffix not in (".yaml", ".yml") or not file.is_file():
             continue
@@ -58,7 +60,7 @@ def read_contracts(
         try:
             text = file.read_text(encoding="utf-8")
             texts[rel] = text
-            contracts.append(parse_contract(text, rel))
+            contracts.append(parse_contract(text, rel, store))
         except (OSError, UnicodeDecodeError) as exc:
             issues.append(
                 LoadIssue("CON001", "error", f"cannot read the contract: {exc}", Position(rel, 1))
@@ -76,9 +78,10 @@ def read_contracts(
     return tuple(contracts), tuple(issues), CONTRACTS_DIR
 
 
-def parse_contract(text: str, path: str) -> Contract:
-    """A contract from its YAML text; `ContractError` (file, line, field) when invalid."""
+def parse_contract(text: str, path: str, store: Store | None = None) -> Contract:
+    """A contract from its YAML text; `ContractError` (file, line, field) when invalid.
+    `store` remembers documents that passed the ODCS schema (steward.cache)."""
     data = parse_yaml(text, path)
     if not isinstance(data, LineDict):
         raise ContractError("a contract is a YAML mapping (ODCS v3)", path=path, line=1)
-    return to_contract(data, path, validate(data, path))
+    return to_contract(data, path, validate(data, path, store))

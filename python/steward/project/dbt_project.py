@@ -247,19 +247,35 @@ def missing_packages(
     root: Path, installed: tuple[tuple[Package, Path], ...]
 ) -> list[tuple[str, Position]]:
     """Each package `packages.yml` (or `dependencies.yml`) names that is not installed."""
-    names = {package.name for package, _ in installed}
-    folders = {directory.name for _, directory in installed}
+    names = {_comparable(package.name) for package, _ in installed}
+    names.update(_comparable(directory.name) for _, directory in installed)
     found: list[tuple[str, Position]] = []
     for entry, position in _package_entries(root):
         name = None if entry.get("local") else _declared_name(entry)
-        if name is not None and name not in names and name not in folders:
+        if name is not None and _comparable(name) not in names:
             found.append((name, position))
     return found
+
+
+def _comparable(name: str) -> str:
+    """A package name as its repository and its project may both spell it: the git
+    package `dbt-audit-helper` installs as project `audit_helper`."""
+    return name.lower().replace("-", "_").removeprefix("dbt_")
 
 
 def package_macro_paths(directory: Path) -> tuple[str, ...]:
     data = load_yaml(directory / "dbt_project.yml")
     return _paths(data if isinstance(data, Mapping) else {}, "macro-paths", "macros")
+
+
+def package_seed_paths(directory: Path) -> tuple[str, ...]:
+    data = load_yaml(directory / "dbt_project.yml")
+    return _paths(data if isinstance(data, Mapping) else {}, "seed-paths", "seeds")
+
+
+def package_test_paths(directory: Path) -> tuple[str, ...]:
+    data = load_yaml(directory / "dbt_project.yml")
+    return _paths(data if isinstance(data, Mapping) else {}, "test-paths", "tests")
 
 
 def package_model_paths(directory: Path) -> tuple[str, ...]:

@@ -62,11 +62,18 @@ def unknown_tests(
             )
 
 
-def unused_config_paths(cascades: Mapping[str, ConfigCascade], project: str) -> Iterator[LoadIssue]:
+def unused_config_paths(
+    cascades: Mapping[str, ConfigCascade], project: str, missing: Iterable[str] = ()
+) -> Iterator[LoadIssue]:
+    """Config paths that match no resource; those of a missing package (`missing`) are
+    that package's PKG001 finding, not a typo."""
+    not_installed = set(missing)
     for section, cascade in cascades.items():
         if section == "test":
             continue  # generic tests from yml are not nodes here; we cannot tell
         for dotted, line in cascade.unused_paths(project):
+            if dotted.split(".")[1:2] and dotted.split(".")[1] in not_installed:
+                continue
             yield _warning(
                 f"`{dotted}` in dbt_project.yml matches no {section}",
                 Position("dbt_project.yml", line),

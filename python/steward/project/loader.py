@@ -16,6 +16,7 @@ from steward.project.contracts import read_contracts
 from steward.project.dbt_project import (
     missing_packages,
     package_macro_paths,
+    package_test_paths,
     read_dbt_project,
     read_packages,
 )
@@ -23,7 +24,7 @@ from steward.project.macros import internal_macro_files, read_macro_files
 from steward.project.model import MacroFile, MissingPackage, Position, Project
 from steward.project.nodes import NodeCollector, files_under
 from steward.project.ownership import with_exposure_team, with_source_team
-from steward.project.properties import PropertiesIndex, load_properties
+from steward.project.properties import PropertiesIndex, fold_unknown_keys, load_properties
 from steward.project.registry import EXCEPTIONS_PATH, read_exceptions, read_registry
 from steward.project.yamlio import LineDict
 
@@ -55,11 +56,16 @@ def load_project(path: Path | str) -> Project:
     issues.extend(registry_issues)
     issues.extend(exception_issues)
 
+    # generic tests are macros too: in the macro paths and in `generic/` of the test paths
     macro_files: list[MacroFile] = []
-    for folder in dbt_project.macro_paths:
+    for folder in (*dbt_project.macro_paths, *(f"{t}/generic" for t in dbt_project.test_paths)):
         macro_files.extend(read_macro_files(root / folder, root, name))
     for package, directory in packages:
-        for folder in package_macro_paths(directory):
+        folders = (
+            *package_macro_paths(directory),
+            *(f"{t}/generic" for t in package_test_paths(directory)),
+        )
+        for folder in folders:
             macro_files.extend(read_macro_files(directory / folder, root, package.name))
     macro_files.extend(internal_macro_files())
 
@@ -94,7 +100,10 @@ def load_project(path: Path | str) -> Project:
     missing = missing_packages(root, packages)
     missing_tests: dict[str, list[Position]] = {name: [] for name, _ in missing}
     issues.extend(load_checks.unknown_tests(index, macro_files, missing_tests))
-    issues.extend(load_checks.unused_config_paths(collector.cascades, name))
+    issues.extend(
+        load_checks.unused_config_paths(collector.cascades, name, (n for n, _ in missing))
+    )
+    issues = fold_unknown_keys(issues)
 
     contracts, contract_issues, contracts_dir = read_contracts(root, texts)
     return Project(

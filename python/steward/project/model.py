@@ -318,6 +318,8 @@ class LoadIssue:
     message: str
     position: Position
     model: str | None = None
+    key: str | None = None
+    """The unknown yml key it is about (one finding per file and key: `fold_unknown_keys`)."""
 
 
 @dataclass(frozen=True)

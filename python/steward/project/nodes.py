@@ -269,7 +269,7 @@ class NodeCollector:
     def _package(
         self, package: Package, directory: Path, yml_files: list[str], texts: dict[str, str]
     ) -> None:
-        from steward.project.dbt_project import package_model_paths
+        from steward.project.dbt_project import package_model_paths, package_seed_paths
 
         project_file = directory / "dbt_project.yml"
         data = load_yaml(project_file, display(self.root, project_file))
@@ -292,6 +292,23 @@ class NodeCollector:
                     code,
                     package=package.name,
                     package_cascade=cascade,
+                )
+        seeds = ConfigCascade(raw.get("seeds"), "seeds")
+        for folder in package_seed_paths(directory):
+            for file in files_under(directory, (folder,), (".yml", ".yaml")):
+                rel = display(self.root, file)
+                yml_files.append(rel)
+                load_properties(file, rel, self.index, package.name, texts)
+            for file in files_under(directory, (folder,), (".csv",)):
+                self.add(
+                    "seed",
+                    file.stem,
+                    file,
+                    directory / folder,
+                    "csv",
+                    "",
+                    package=package.name,
+                    package_cascade=seeds,
                 )
 
     def _stored_tests(self) -> None:

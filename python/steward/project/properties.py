@@ -6,6 +6,7 @@ Keys dbt knows are read; a key it does not know (a typo such as `relationship:` 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,9 @@ TOP_KEYS = frozenset(
         "saved_queries",
         "unit_tests",
         "data_tests",
+        "tests",
         "functions",
+        "anchors",  # dbt's key for YAML anchors (other custom top-level keys: YML001)
     }
 )
 NODE_KEYS = frozenset(
@@ -182,6 +185,7 @@ def _unknown(
                     "warning",
                     f"unknown key `{key}` in {what}; dbt ignores it",
                     Position(path, entry.key_line(key)),
+                    key=str(key),
                 )
             )
 
@@ -200,8 +204,41 @@ def check_config_keys(
                     "warning",
                     f"unknown config key `{key}` in {what}",
                     Position(path, key_line),
+                    key=f"config:{key}",
                 )
             )
+
+
+def fold_unknown_keys(issues: Iterable[LoadIssue]) -> list[LoadIssue]:
+    """One issue per file and unknown key, at its first line, naming the other lines: a
+    key mistyped in every column of a file is one mistake, not one per column."""
+    groups: dict[tuple[str, str], list[LoadIssue]] = {}
+    folded: list[LoadIssue | tuple[str, str]] = []
+    for issue in issues:
+        if issue.key is None:
+            folded.append(issue)
+            continue
+        group = (issue.position.path, issue.key)
+        if group not in groups:
+            groups[group] = []
+            folded.append(group)
+        groups[group].append(issue)
+    result = []
+    for item in folded:
+        if isinstance(item, LoadIssue):
+            result.append(item)
+            continue
+        first, *others = sorted(groups[item], key=lambda i: i.position.line)
+        if not others:
+            result.append(first)
+            continue
+        lines = [str(i.position.line) for i in others]
+        shown = ", ".join(lines[:5]) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
+        also = f"also at line{'s' if len(lines) > 1 else ''} {shown} of this file"
+        head, sep, tail = first.message.partition("; ")
+        message = f"{head} ({also}){sep}{tail}"
+        result.append(dataclasses.replace(first, message=message, model=None))
+    return result
 
 
 def _tests(

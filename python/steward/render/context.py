@@ -10,7 +10,10 @@ current session (see `session.py`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import importlib.util
+import re
 from collections.abc import Callable, Iterator, Mapping
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -22,6 +25,7 @@ from steward.render.columns import yml_columns
 from steward.render.jinja_env import CompilerError, MacroReturn, UnresolvedMacro
 from steward.render.macros import Macro, Namespace
 from steward.render.refs import make_ref, make_source
+from steward.render.results import PlaceholderTable, query_result
 from steward.render.session import Session, node_dict
 
 if TYPE_CHECKING:
@@ -31,6 +35,18 @@ ADAPTER_PREFIXES = ("spark__", "default__")
 RUN_STARTED_AT = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 # dbt-spark's macros are loaded as dbt's own: both names reach them
 INTERNAL_PACKAGES = ("dbt", "dbt_spark")
+# the keys of dbt's `graph` context variable (empty here: a lint has no manifest)
+GRAPH_KEYS = (
+    "nodes",
+    "sources",
+    "exposures",
+    "metrics",
+    "groups",
+    "semantic_models",
+    "saved_queries",
+    "unit_tests",
+    "macros",
+)
 # dbt macros we replace by stand-ins that record instead of executing
 STAND_INS = (
     "statement",
@@ -166,6 +182,16 @@ class Contexts:
         parents = {"databricks": "spark", "glue": "spark", "starburst": "trino"}
         parent = (f"{parents[adapter]}__",) if adapter in parents else ()
         self.adapter_prefixes = tuple(dict.fromkeys((f"{adapter}__", *parent, "default__")))
+        # an adapter that is not installed here (snowflake, postgres ...) has its own
+        # implementations in its plugin; where dbt-core's default only raises "not
+        # implemented" (`current_timestamp`), the installed adapter's stands in
+        self.unimplemented: frozenset[str] = frozenset()
+        if not adapter_installed(parents.get(adapter, adapter)):
+            self.unimplemented = frozenset(
+                name
+                for name, macro in self.package_macros.get("dbt", {}).items()
+                if name.startswith("default__") and _only_raises(macro.file.source, name)
+            )
         self._base: dict[str, dict[str, Any]] = {}
         self._vars: dict[str, dict[str, Any]] = {}
         self._contexts: dict[str, dict[str, Any]] = {}
@@ -241,12 +267,14 @@ class Contexts:
             "execute": True,
             "flags": SimpleNamespace(
                 FULL_REFRESH=False,
-                WHICH="run",
+                # a lint is `dbt compile`: macros that need the warehouse's answer hold
+                # back there (`dbt_utils.union_relations` of unknown columns selects `*`)
+                WHICH="compile",
                 STORE_FAILURES=False,
                 EMPTY=False,
                 STATE_MODIFIED=False,
             ),
-            "graph": {"nodes": {}, "sources": {}, "exposures": {}, "macros": {}},
+            "graph": {key: {} for key in GRAPH_KEYS},
             "selected_resources": [],
             "target": target.as_context(),
             "env_var": stubs.env_var,
@@ -272,9 +300,9 @@ class Contexts:
         def record(sql: str, kind: str) -> None:
             current().record(sql, kind)
 
-        def run_query(sql: Any) -> stubs.EmptyTable:
+        def run_query(sql: Any) -> stubs.EmptyTable | PlaceholderTable:
             record(str(sql), "run_query")
-            return stubs.EmptyTable()
+            return query_result(str(sql))
 
         def statement(
             name: str | None = None,
@@ -286,10 +314,11 @@ class Contexts:
             sql = caller() if caller is not None else ""
             record(str(sql), "statement")
             if name:
+                table = query_result(str(sql), name) if fetch_result else stubs.EmptyTable()
                 current().results[name] = {
                     "response": None,
-                    "data": [],
-                    "table": stubs.EmptyTable(),
+                    "data": list(table.rows),
+                    "table": table,
                 }
             return ""
 
@@ -342,10 +371,13 @@ class Contexts:
         adapter = stubs.Adapter(self.dispatch, record)
         adapter.type = lambda: renderer.target.type
         adapter.columns_of = lambda relation: yml_columns(renderer, relation)
+        adapter.known = lambda relation: relation.render().lower() in renderer.relation_map
         return adapter
 
     def dispatch(self, macro_name: str, macro_namespace: str | None = None) -> Any:
-        """`adapter.dispatch`: the first `spark__`/`default__` implementation found."""
+        """`adapter.dispatch`: the first `<adapter>__`/`default__` implementation in the
+        search order, the installed adapter's where dbt-core's default is not implemented
+        for an adapter that is not installed."""
         if "." in macro_name:
             macro_namespace, macro_name = macro_name.split(".", 1)
         project_name = self.renderer.project.name
@@ -358,6 +390,8 @@ class Contexts:
             macros = self.package_macros.get(package, {})
             for prefix in self.adapter_prefixes:
                 macro = macros.get(f"{prefix}{macro_name}")
+                if macro is not None and macro.file.internal and macro.name in self.unimplemented:
+                    return macros.get(f"{INSTALLED_ADAPTER}__{macro_name}", macro)
                 if macro is not None:
                     return macro
         where = f"{macro_namespace}." if macro_namespace else ""
@@ -371,3 +405,24 @@ class Contexts:
 
 def _return(value: Any = None) -> None:
     raise MacroReturn(value)
+
+
+INSTALLED_ADAPTER = "spark"
+"""The adapter plugin installed with steward (dbt-spark), whose macros are loaded."""
+
+
+@functools.cache
+def adapter_installed(adapter: str) -> bool:
+    """Whether dbt's plugin of `adapter` is installed (its macros are then loaded)."""
+    return (
+        adapter == INSTALLED_ADAPTER
+        or importlib.util.find_spec(f"dbt.include.{adapter}") is not None
+    )
+
+
+def _only_raises(source: str, name: str) -> bool:
+    """Whether macro `name` of `source` does nothing but raise "not implemented"."""
+    match = re.search(
+        r"\{%-?\s*macro\s+" + re.escape(name) + r"\b.*?%\}(.*?)\{%-?\s*endmacro", source, re.S
+    )
+    return match is not None and "raise_not_implemented" in match.group(1)

@@ -196,6 +196,8 @@ class Adapter:
         self.type = lambda: "spark"
         # the columns the project's yml gives a relation (`dbt_utils.star` reads them)
         self.columns_of: Callable[[Any], tuple[Any, ...]] = lambda _relation: ()
+        # whether a relation is one of the project's (it exists once the project is built)
+        self.known: Callable[[JinjaRelation], bool] = lambda _relation: False
 
     def dispatch(
         self, macro_name: str, macro_namespace: str | None = None, packages: Any = None
@@ -216,11 +218,27 @@ class Adapter:
     def quote_as_configured(self, identifier: str, *_: Any) -> str:
         return str(identifier)
 
-    def get_relation(self, *_: Any, **__: Any) -> None:
-        return None
+    def get_relation(
+        self,
+        database: str | None = None,
+        schema: str | None = None,
+        identifier: str | None = None,
+        *_: Any,
+        **__: Any,
+    ) -> JinjaRelation | None:
+        """The relation of a model, seed, snapshot or source of the project (a lint
+        takes the project as built), else None, as for a relation that does not exist."""
+        relation = JinjaRelation(database or None, schema, identifier)
+        return relation if identifier and self.known(relation) else None
 
-    def load_relation(self, *_: Any, **__: Any) -> None:
-        return None
+    def load_relation(self, relation: Any = None, *_: Any, **__: Any) -> JinjaRelation | None:
+        if relation is None:
+            return None
+        return self.get_relation(
+            getattr(relation, "database", None),
+            getattr(relation, "schema", None),
+            getattr(relation, "identifier", None),
+        )
 
     def get_columns_in_relation(self, relation: Any = None, *_: Any, **__: Any) -> list[Any]:
         return list(self.columns_of(relation)) if relation is not None else []

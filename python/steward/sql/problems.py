@@ -3,8 +3,9 @@
 sqlglot is lenient: it closes a `cast(` left open at the end of the input and drops the
 empty item of `select a,, b`, where Spark rejects both. So besides sqlglot's own parse
 error, the tokens are checked for parentheses that do not pair up and for empty list
-items. Tokens come from sqlglot's Spark tokenizer, so string literals and comments are
-never mistaken for SQL. Every problem carries the offset of its text in the SQL, for
+items (a select list may end with a comma where the dialect allows it: BigQuery,
+Snowflake, DuckDB). Tokens come from sqlglot's tokenizer of the dialect, so string
+literals and comments are never mistaken for SQL. Every problem carries the offset of its text in the SQL, for
 the lint to map back to the template it was rendered from.
 """
 
@@ -35,6 +36,8 @@ _ENDS_LIST = {
     TokenType.FROM: "`from`",
     TokenType.SEMICOLON: "`;`",
 }
+TRAILING_COMMA_BEFORE_FROM = frozenset({"bigquery", "snowflake", "duckdb"})
+"""Dialects whose select list may end with a comma (`select a, b, from t`)."""
 
 
 def structure_problems(sql: str) -> tuple[SqlProblem, ...]:
@@ -47,13 +50,16 @@ def structure_problems(sql: str) -> tuple[SqlProblem, ...]:
     found: list[SqlProblem] = []
     opened: list[Token] = []
     previous: Token | None = None
+    ends = dict(_ENDS_LIST)
+    if dialect.current() in TRAILING_COMMA_BEFORE_FROM:
+        del ends[TokenType.FROM]
     for token in tokens:
         kind = token.token_type
         after = previous.token_type if previous is not None else None
         if after == TokenType.COMMA and kind == TokenType.COMMA:
             found.append(_at(token, "an empty item in a list (`,,`): remove one comma"))
-        elif previous is not None and after == TokenType.COMMA and kind in _ENDS_LIST:
-            found.append(_at(previous, f"a trailing comma before {_ENDS_LIST[kind]}: remove it"))
+        elif previous is not None and after == TokenType.COMMA and kind in ends:
+            found.append(_at(previous, f"a trailing comma before {ends[kind]}: remove it"))
         elif after == TokenType.L_PAREN and kind == TokenType.COMMA:
             found.append(_at(token, "a list starts with a comma: remove it"))
         if kind == TokenType.L_PAREN:

@@ -2,22 +2,24 @@
 team's recent builds, each with the git commit it built.
 
 After each team build, steward records each node's status (models: success/error/skipped;
-tests: pass/warn/fail/error) and when it finished, merged over the team's earlier builds,
-so a consumer can ask "did this product build, and pass its tests, at its last build?",
-and appends the build itself (commit, result, counts), so `steward promote` can ask "did
-this commit's staging build pass?". A local run keeps its history inside its lakehouse (it
-describes those tables); a cluster run keeps it in the project's target folder.
+tests: pass/warn/fail/error) and when it finished, so a consumer can ask "did this product
+build, and pass its tests, at its last build?", and the build itself (commit, result,
+counts), so `steward promote` can ask "did this commit's staging build pass?".
+
+The history is kept in the Delta tables of the platform's ops namespace of the
+environment (`steward.ops`: `ops_platform.invocations`, `.node_results`, ...), on the
+target the build ran on: the same SQL reads it from the local lakehouse and from the
+cluster. This module is its interface for the build, the upstream check and the
+promotion gate.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 from steward.teambuild.context import RunContext
@@ -48,7 +50,7 @@ class NodeState:
 
 
 KEPT_RUNS = 50
-"""Builds kept per team and environment (the newest)."""
+"""Builds `load_runs` returns per team and environment (the newest)."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class RunRecord:
     statuses: Mapping[str, int] = field(default_factory=dict)
     skipped_upstream: tuple[str, ...] = ()
     """Products it did not build on (unhealthy upstream): their readers were not built."""
+    invocation_id: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -88,23 +91,28 @@ class RunRecord:
         )
 
 
-def history_dir(context: RunContext) -> Path:
-    env = context.env or ("prod" if context.target == "local" else "dev")
-    if context.target == "local":
-        return context.lakehouse / "steward" / "runs" / env
-    return context.project_dir / "target" / "steward" / "runs" / context.target / env
+_LATEST_STATES = """
+SELECT unique_id, status, unix_micros(finished_at) AS finished, message FROM (
+  SELECT unique_id, status, finished_at, message,
+         row_number() OVER (PARTITION BY unique_id ORDER BY finished_at DESC) AS newest
+  FROM {ops}.node_results WHERE status NOT IN ('skipped', 'n/a')
+) WHERE newest = 1
+"""
 
 
 def load_states(context: RunContext) -> dict[str, NodeState]:
-    """The latest state of every node built by any team in this environment."""
+    """The latest state of every node built by any team in this environment (a skipped
+    node keeps the state of its last real run)."""
+    from steward.ops.sql import from_micros
+    from steward.ops.store import OpsStore
+
     states: dict[str, NodeState] = {}
-    folder = history_dir(context)
-    if not folder.is_dir():
-        return states
-    for path in sorted(folder.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        for unique_id, node in data.get("nodes", {}).items():
-            states[unique_id] = NodeState.from_json(unique_id, node)
+    for row in OpsStore.open(context).query(_LATEST_STATES):
+        finished = from_micros(row["finished"])
+        if finished is not None:
+            states[row["unique_id"]] = NodeState(
+                row["unique_id"], row["status"], finished, row["message"]
+            )
     return states
 
 
@@ -119,35 +127,75 @@ def node_states_of(result: Any, finished_at: datetime | None = None) -> list[Nod
     return states
 
 
-def _read(path: Path) -> dict[str, Any]:
-    return dict(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else {}
+def _quote(text: str) -> str:
+    from steward.ops.sql import literal
+
+    return literal(text, "string")
 
 
 def load_runs(context: RunContext, team: str) -> list[RunRecord]:
-    """The team's recorded builds in this environment, oldest first."""
-    data = _read(history_dir(context) / f"{team}.json")
-    return [RunRecord.from_json(run) for run in data.get("runs", [])]
+    """The team's recorded builds in this environment, oldest first (the newest
+    KEPT_RUNS)."""
+    from steward.ops.sql import from_micros
+    from steward.ops.store import OpsStore
+
+    rows = OpsStore.open(context).query(
+        "SELECT invocation_id, git_sha, unix_micros(finished_at) AS finished, status, "
+        "statuses, skipped_upstream FROM {ops}.invocations "
+        f"WHERE team = {_quote(team)} ORDER BY finished_at DESC, invocation_id DESC "
+        f"LIMIT {KEPT_RUNS}"
+    )
+    runs = []
+    for row in reversed(rows):
+        finished = from_micros(row["finished"])
+        assert finished is not None
+        runs.append(
+            RunRecord(
+                git_sha=str(row["git_sha"]),
+                finished_at=finished,
+                success=row["status"] == "success",
+                statuses={str(k): int(v) for k, v in json.loads(row["statuses"] or "{}").items()},
+                skipped_upstream=tuple(json.loads(row["skipped_upstream"] or "[]")),
+                invocation_id=str(row["invocation_id"]),
+            )
+        )
+    return runs
 
 
 def record(
     context: RunContext, team: str, states: list[NodeState], run: RunRecord | None = None
-) -> Path:
-    """Merge `states` into the team's history file, and append `run` (written atomically)."""
-    folder = history_dir(context)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{team}.json"
-    existing = _read(path)
-    nodes = dict(existing.get("nodes", {}))
-    for state in states:
-        if state.status == "skipped":  # a skipped node keeps the state of its last real run
-            continue
-        nodes[state.unique_id] = state.to_json()
-    runs = list(existing.get("runs", []))
-    if run is not None:
-        runs = [*runs, run.to_json()][-KEPT_RUNS:]
-    payload = {"team": team, "nodes": dict(sorted(nodes.items())), "runs": runs}
-    handle, tmp = tempfile.mkstemp(dir=folder, prefix=f".{team}.", suffix=".json")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(payload, out, indent=1)
-    Path(tmp).replace(path)
-    return path
+) -> str:
+    """Record `states` (and `run`, the build they came from) as one invocation of `team`
+    in the ops tables; returns its invocation id. `steward build` records its builds
+    with more (`steward.ops.record`); this is the same rows for a build known only by
+    its node states."""
+    from steward.ops.record import Build, record_build
+    from steward.ops.store import OpsStore
+    from steward.teambuild.settings import default_env
+
+    invocation = (run.invocation_id if run else "") or str(uuid.uuid4())
+    finished = run.finished_at if run else max((s.finished_at for s in states), default=None)
+    finished = finished or datetime.now(timezone.utc)
+    build = Build(
+        invocation_id=invocation,
+        team=team,
+        env=default_env(context),
+        target=context.target,
+        git_sha=run.git_sha if run else "unknown",
+        started_at=finished,
+        finished_at=finished,
+        success=run.success if run else all(s.status != "error" for s in states),
+        statuses=dict(run.statuses) if run else {},
+        skipped_upstream=run.skipped_upstream if run else (),
+    )
+    results = [
+        {
+            "unique_id": s.unique_id,
+            "status": s.status,
+            "message": s.message,
+            "timing": [{"name": "execute", "completed_at": s.finished_at.isoformat()}],
+        }
+        for s in states
+    ]
+    record_build(OpsStore.open(context, invocation), build, results, {})
+    return invocation

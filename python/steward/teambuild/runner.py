@@ -9,19 +9,29 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 from steward.errors import UserError
+from steward.guard.export import export_for_run
 from steward.guard.metadata import git_sha
 from steward.lakehouse.java import check_java
+from steward.ops import record as ops_record
+from steward.ops.events import EventLogCursor
+from steward.ops.openlineage import emit_build
+from steward.ops.store import OpsStore
 from steward.teambuild import history
 from steward.teambuild.context import RunContext, environment
 from steward.teambuild.order import BuildPlan
 from steward.teambuild.settings import default_env, prepare, sla_defaults, team_settings
-from steward.teambuild.upstream import UpstreamProblem, check_upstream, describe
+from steward.teambuild.upstream import (
+    UpstreamProblem,
+    check_upstream,
+    describe,
+    upstream_products,
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,8 @@ def invoke_dbt(
         "--target",
         context.target,
     ]
-    with environment(context.dbt_environment()):
+    guard = export_for_run(context.project_dir, context.env, context.target, context.team)
+    with environment({**context.dbt_environment(), **guard}):
         return dbtRunner(callbacks=list(callbacks)).invoke(full_args)
 
 
@@ -113,6 +124,52 @@ def team_contacts(plan: BuildPlan) -> dict[str, str]:
     }
 
 
+def _invocation_id() -> str:
+    """The id of the dbt invocation that just ran (dbt's run_results carry it too)."""
+    from dbt_common.invocation import get_invocation_id
+
+    return str(get_invocation_id())
+
+
+def _event_log(context: RunContext) -> EventLogCursor | None:
+    """Where this build's Spark events will be: the end of the session's event log now
+    (the local target; the cluster's log is on the server)."""
+    if context.target != "local":
+        return None
+    try:
+        from steward.ops.sql import local_session
+
+        return EventLogCursor.open(local_session(context))
+    except Exception as exc:
+        ops_record.warn("could not open Spark's event log", exc)
+        return None
+
+
+def _decisions(
+    manifest: Mapping[str, Any],
+    team: str,
+    plan: BuildPlan,
+    problems: Sequence[UpstreamProblem],
+    ignore_upstream: bool,
+) -> list[ops_record.Decision]:
+    """The upstream check's verdict on every product `team` reads, for the history."""
+    unfit = {p.product: p for p in problems}
+    decisions = []
+    for product, consumers in sorted(upstream_products(manifest, team, plan.owners).items()):
+        problem = unfit.get(product)
+        verdict = "ok" if problem is None else ("ignored" if ignore_upstream else "skipped")
+        decisions.append(
+            ops_record.Decision(
+                product,
+                plan.owners.get(product) or "unknown",
+                verdict,
+                problem.reason if problem else None,
+                tuple(sorted(consumers)),
+            )
+        )
+    return decisions
+
+
 def build_team(
     context: RunContext,
     team: str,
@@ -122,11 +179,15 @@ def build_team(
     now: datetime | None = None,
     plan: BuildPlan | None = None,
     teams: Sequence[str] = (),
+    states: MutableMapping[str, history.NodeState] | None = None,
 ) -> TeamRun:
     """`dbt build` of exactly the team's models (its dbt group) and their tests.
 
     With a manifest, the upstream products of other teams are checked first (see
     steward.teambuild.upstream): models that depend on an unhealthy one are excluded.
+    `states` is the run history's latest node states when the caller has read it (and
+    gets this build's); otherwise it is read here. After dbt, the build is recorded in
+    the ops tables (`steward.ops.record`); a failure to record is said, never fatal.
     """
     plan = plan or BuildPlan.load(context.project_dir)
     team_context = dataclasses.replace(
@@ -137,17 +198,20 @@ def build_team(
         file=sys.stderr,
         flush=True,
     )
+    started_at = datetime.now(timezone.utc)
     problems: list[UpstreamProblem] = []
+    decisions: list[ops_record.Decision] = []
     exclude: list[str] = []
     if manifest is not None:
         problems = check_upstream(
             manifest,
             team,
-            history.load_states(context),
-            now or datetime.now(timezone.utc),
+            history.load_states(team_context) if states is None else states,
+            now or started_at,
             plan.owners,
             sla_defaults(plan.project, context.env),
         )
+        decisions = _decisions(manifest, team, plan, problems, ignore_upstream)
         contacts = team_contacts(plan)
         for problem in problems:
             line = describe(problem, contacts)
@@ -159,21 +223,39 @@ def build_team(
     args = ["build", "--select", f"group:{team}", *extra_args]
     if exclude:
         args += ["--exclude", *exclude]
+    cursor = _event_log(team_context)
     result = invoke_dbt(team_context, args)
+    invocation_id = _invocation_id()
     if result.result is None:
         if isinstance(result.exception, UserError):
             raise result.exception
         print(f"steward: dbt stopped before building {team}: {result.exception}", file=sys.stderr)
         return TeamRun(team=team, success=False, skipped_because=f"dbt failed: {result.exception}")
     skipped = () if ignore_upstream else tuple(p.product_name for p in problems)
-    run = history.RunRecord(
+    build = ops_record.Build(
+        invocation_id=invocation_id,
+        team=team,
+        env=default_env(context),
+        target=context.target,
         git_sha=git_sha(context.project_dir),
+        started_at=started_at,
         finished_at=datetime.now(timezone.utc),
         success=bool(result.success),
         statuses=_statuses(result),
         skipped_upstream=skipped,
+        decisions=tuple(decisions),
     )
-    history.record(context, team, history.node_states_of(result.result), run)
+    try:
+        results = ops_record.run_results(context.project_dir, invocation_id, result.result)
+        store = OpsStore.open(context, invocation_id)
+        rows = ops_record.record_build(store, build, results, manifest or {}, cursor)
+        emit_build(context, build, rows, manifest or {})
+    except Exception as exc:  # recording never fails a build
+        ops_record.warn(f"could not record build {invocation_id} of team {team}", exc)
+    if states is not None:
+        for state in history.node_states_of(result.result, build.finished_at):
+            if state.status != "skipped":
+                states[state.unique_id] = state
     return TeamRun(
         team=team,
         success=bool(result.success),
@@ -195,6 +277,7 @@ def build_teams(
     plan = plan or BuildPlan.load(context.project_dir)
     context = prepare(context, plan, teams)
     manifest = parse_manifest(context)
+    states = history.load_states(context)
     return [
         build_team(
             context,
@@ -204,6 +287,7 @@ def build_teams(
             ignore_upstream=ignore_upstream,
             plan=plan,
             teams=teams,
+            states=states,
         )
         for team in teams
     ]

@@ -5,7 +5,10 @@ hooks, on-run-start/end, run_query and statement blocks, run-operation, seeds,
 snapshots, tests storing failures, grants, introspection). Each is checked by
 `steward.guard.check` before it is sent; a refused statement raises a `DbtRuntimeError`
 and never reaches Spark. Before a write, the connection's Delta commit metadata is set
-(team, node, invocation, git sha), on the same connection.
+(team, node, invocation, git sha), on the same connection. A write that loses a Delta
+write conflict to another writer (Delta aborted it: nothing of it was committed) is sent
+again, at most STEWARD_CONFLICT_RETRIES times (default 3) with a growing pause, each retry
+logged with the conflict's name; then it fails with that name.
 
 Per connection the guard tracks the current schema (`USE`) and the metadata last set,
 so the session state must really be per connection: on the thrift method each connection
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +40,9 @@ from dbt_common.exceptions import DbtConfigError, DbtRuntimeError
 from steward.errors import UserError
 from steward.guard import CommitMetadata, WritePolicy, check, git_sha
 from steward.guard.decide import START_SCHEMA
+from steward.lakehouse.conflicts import delta_conflict
+from steward.lakehouse.conflicts import pause as conflict_pause
+from steward.lakehouse.conflicts import retries as conflict_retries
 from steward.project.registry import read_registry
 
 logger = AdapterLogger("steward_spark")
@@ -127,9 +134,33 @@ class StewardSparkConnectionManager(SparkConnectionManager):
             raise DbtRuntimeError(message)
         if verdict.writes:
             self._set_commit_metadata(connection, state, policy)
-        result = super().add_query(
-            sql, auto_begin, bindings, abridge_sql_log, retryable_exceptions, retry_limit
-        )
+        attempt = 0
+        while True:
+            try:
+                result = super().add_query(
+                    sql, auto_begin, bindings, abridge_sql_log, retryable_exceptions, retry_limit
+                )
+                break
+            except DbtRuntimeError as exc:
+                conflict = delta_conflict(str(exc))
+                if conflict is None or not verdict.writes:
+                    raise
+                attempt += 1
+                limit = conflict_retries()
+                if attempt > limit:
+                    raise DbtRuntimeError(
+                        f"steward_spark: Delta write conflict ({conflict}) still there after "
+                        f"{limit} retries; another writer keeps changing the same table. "
+                        f"Last error: {exc}"
+                    ) from exc
+                node = (get_node_info() or {}).get("unique_id") or connection.name
+                wait = conflict_pause(attempt)
+                logger.warning(
+                    f"steward_spark: Delta write conflict ({conflict}) for {node}: another "
+                    f"writer committed to the same table first; nothing of this statement "
+                    f"was committed; retry {attempt} of {limit} in {wait:.1f} s"
+                )
+                time.sleep(wait)
         state.schema = verdict.current_schema
         return result
 

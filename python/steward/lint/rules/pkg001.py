@@ -12,10 +12,11 @@ from steward.lint.rule import Violation, rule
 def check(ctx: LintContext) -> Iterator[Violation]:
     """What it does:
         Reports each package that `packages.yml` (or `dependencies.yml`) names but that is
-        not installed in `dbt_packages/`, once, with the models and data tests that use
-        it and were therefore not checked. Those models are not reported one by one
-        (as SQL001), nor those tests (as YML001); everything that does not need the
-        package is still checked.
+        not installed in `dbt_packages/`, once, with the models, data tests and
+        operations that use it and were therefore not checked. Those models and
+        operations are not reported one by one (as SQL001), nor those tests or the
+        package's config paths in `dbt_project.yml` (as YML001); everything that does not
+        need the package is still checked.
 
     Why is this bad?
         A model that calls `dbt_utils.star` cannot be rendered without `dbt_utils`, so no
@@ -45,12 +46,19 @@ def check(ctx: LintContext) -> Iterator[Violation]:
                     tests += 1
                 else:
                     models.add(facts.node.name)
+        operations = sum(
+            1 for p in ctx.rendered.problems if ctx.project.missing_package_of(p.macro) is package
+        )
         where = f"{package.position.path} line {package.position.line}"
         listed = f": {', '.join(sorted(models))}" if models else ""
+        counts = [_count(len(models), "model"), _count(tests, "test")]
+        if operations:
+            counts.append(_count(operations, "operation"))
+        counted = f"{', '.join(counts[:-1])} and {counts[-1]}"
         yield Violation(
             package.position,
-            f"package {package.name} ({where}) is not installed: {_count(len(models), 'model')} "
-            f"and {_count(tests, 'test')} that use it were not checked; run dbt deps{listed}",
+            f"package {package.name} ({where}) is not installed: {counted} that use it were "
+            f"not checked; run dbt deps{listed}",
         )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from steward.lint.context import LintContext, Read
 from steward.lint.rule import Violation, rule
+from steward.render.results import PLACEHOLDER
 
 
 @rule("REF001", "a relation named directly in SQL instead of ref()/source()")
@@ -37,8 +38,8 @@ def check(ctx: LintContext) -> Iterator[Violation]:
         if node.resource_type not in ("model", "snapshot"):
             continue
         for read in facts.reads:
-            if read.ref is not None:
-                continue
+            if read.ref is not None or PLACEHOLDER in read.relation.qualified:
+                continue  # a placeholder stands for what a catalog query (reported) lists
             message = _message(ctx, read)
             where = "" if read.origin.kind == "model" else f" (in a {read.origin.kind})"
             yield Violation(

@@ -61,6 +61,8 @@ def check(ctx: LintContext) -> Iterator[Violation]:
                     node,
                 )
     for problem in ctx.rendered.problems:
+        if ctx.project.missing_package_of(problem.macro) is not None:
+            continue  # counted in the package's PKG001 finding
         what = (
             "operation does not render"
             if problem.macro is not None

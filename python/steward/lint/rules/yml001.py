@@ -14,7 +14,9 @@ def check(ctx: LintContext) -> Iterator[Violation]:
     """What it does:
         Validates the keys of `dbt_project.yml`, the yml properties files, the registry
         and the exceptions file against the keys dbt (and steward) know, and checks that
-        every data test named in yml exists.
+        every data test named in yml exists. An unknown key is reported once per file and
+        key, at its first line (the others named); a test or config path of a package
+        that is not installed is part of that package's PKG001 finding.
 
     Why is this bad?
         dbt silently ignores what it does not know: a test written `relationship:` instead

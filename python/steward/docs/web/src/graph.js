@@ -20,14 +20,28 @@
     return colours[team];
   }
 
+  /* A graph as `steward docs build` writes it (steward/docs/encode.py): strings by
+     index, a node's id its position. */
+  function unpack(view) {
+    var s = view.s;
+    function str(i) { return i >= 0 ? s[i] : null; }
+    return {
+      nodes: view.n.map(function (n, i) {
+        return { id: String(i), label: str(n[0]), kind: str(n[1]), x: n[2], y: n[3],
+                 page: str(n[4]), team: str(n[5]), layer: str(n[6]), hop: n[7] };
+      }),
+      edges: view.e.map(function (e) { return { source: String(e[0]), target: String(e[1]), kind: str(e[2]) }; })
+    };
+  }
+
   function elements(view) {
     var items = view.nodes.map(function (n) {
       return {
         group: 'nodes',
         data: { id: n.id, label: n.label, page: n.page, team: n.team, kind: n.kind,
-                hop: n.hop, role: n.role, colour: colour(n.team), w: 14 + 6.6 * n.label.length },
+                hop: n.hop, colour: colour(n.team), w: 14 + 6.6 * n.label.length },
         position: { x: n.x, y: n.y },
-        classes: [n.kind, n.role, n.page && n.page === document.body.dataset.page && !n.role ? 'self' : ''].join(' ')
+        classes: [n.kind, n.page && n.page === document.body.dataset.page ? 'self' : ''].join(' ')
       };
     });
     view.edges.forEach(function (e, i) {
@@ -95,8 +109,9 @@
     main.dataset.hops = String(hops);
   }
 
-  if (main && data.graph.nodes.length) {
-    graphs.main = draw(main, data.graph);
+  var mainView = unpack(data.graph);
+  if (main && mainView.nodes.length) {
+    graphs.main = draw(main, mainView);
     showHops();
     var expand = document.getElementById('graph-expand');
     var all = document.getElementById('graph-all');
@@ -113,11 +128,43 @@
     return li;
   }
 
-  /* One graph holds every column's lineage (laid out once at build time); selecting a
-     column shows its items and marks their roles. */
+  /* One graph holds every column's lineage (laid out once at build time, in a script
+     of its own loaded on the first selection); selecting a column shows its items and
+     marks their roles. */
+  var columnData = null;
+  var columnLoading = null;
+
+  function loadColumns() {
+    if (!columnLoading) {
+      var container = document.getElementById('column-graph');
+      var key = document.body.dataset.page;
+      columnLoading = new Promise(function (resolve, reject) {
+        var tag = document.createElement('script');
+        tag.src = container.dataset.src;
+        tag.onload = function () {
+          var found = window.stewardColumnData && window.stewardColumnData[key];
+          if (!found) { reject(new Error('no column data in ' + tag.src)); return; }
+          window.stewardColumnData[key] = null;
+          var view = unpack(found);
+          columnData = { view: view, columns: found.c };
+          resolve(columnData);
+        };
+        tag.onerror = function () { reject(new Error('cannot load ' + tag.src)); };
+        document.head.appendChild(tag);
+      });
+    }
+    return columnLoading;
+  }
+
   function selectColumn(name, button) {
-    var trace = data.columns[name];
+    return loadColumns().then(function (loaded) { showColumn(loaded, name, button); });
+  }
+
+  function showColumn(loaded, name, button) {
+    var trace = loaded.columns[name];
     if (!trace) return;
+    var roots = trace[0], upstream = trace[1], usedItems = trace[2];
+    var view = loaded.view;
     document.querySelectorAll('.column-select.selected').forEach(function (b) { b.classList.remove('selected'); });
     if (button) button.classList.add('selected');
     var container = document.getElementById('column-graph');
@@ -125,15 +172,17 @@
     var hint = document.getElementById('column-hint');
     if (hint) hint.hidden = true;
     container.hidden = false;
-    if (!graphs.column) graphs.column = draw(container, data.columnGraph);
+    if (!graphs.column) graphs.column = draw(container, view);
     var cy = graphs.column;
     cy.batch(function () {
       cy.elements().removeClass('root upstream used').addClass('hidden');
       var shown = cy.collection();
-      Object.keys(trace.roles).forEach(function (id) {
-        var node = cy.getElementById(id);
-        node.removeClass('hidden').addClass(trace.roles[id]);
-        shown = shown.union(node);
+      [[roots, 'root'], [upstream, 'upstream'], [usedItems, 'used']].forEach(function (group) {
+        group[0].forEach(function (i) {
+          var node = cy.getElementById(String(i));
+          node.removeClass('hidden').addClass(group[1]);
+          shown = shown.union(node);
+        });
       });
       shown.edgesWith(shown).removeClass('hidden');
     });
@@ -141,24 +190,25 @@
     cy.fit(cy.nodes(':visible'), 24);
     container.dataset.column = name;
     list.textContent = '';
+    function label(i) { return view.nodes[i].label; }
     var title = document.createElement('h3');
-    title.textContent = name + ' is computed from ' + trace.upstream.length + ' column(s)';
+    title.textContent = name + ' is computed from ' + upstream.length + ' column(s)';
     list.appendChild(title);
     var up = document.createElement('ul');
     up.className = 'upstream-columns';
-    trace.upstream.forEach(function (label) { up.appendChild(item(label, 'upstream')); });
-    if (!trace.upstream.length) up.appendChild(item('no upstream column (a constant, or a source)', 'muted'));
+    upstream.forEach(function (i) { up.appendChild(item(label(i), 'upstream')); });
+    if (!upstream.length) up.appendChild(item('no upstream column (a constant, or a source)', 'muted'));
     list.appendChild(up);
-    if (trace.used.length) {
+    if (usedItems.length) {
       var usedTitle = document.createElement('h3');
       usedTitle.textContent = 'Used in filters, joins, group by and windows on the way';
       list.appendChild(usedTitle);
       var used = document.createElement('ul');
       used.className = 'used-columns';
-      trace.used.forEach(function (label) { used.appendChild(item(label, 'used')); });
+      usedItems.forEach(function (i) { used.appendChild(item(label(i), 'used')); });
       list.appendChild(used);
     }
-    if (trace.truncated) list.appendChild(item('(the nearest columns are shown)', 'muted'));
+    if (trace[3]) list.appendChild(item('(the nearest columns are shown)', 'muted'));
     document.getElementById('column-lineage-section').scrollIntoView({ block: 'nearest' });
   }
 
