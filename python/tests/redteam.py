@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ import yaml
 
 from steward.access import CODEOWNERS_PATH, codeowners
 from steward.project import load_project
+from steward.teambuild.context import RunContext
+from steward.teambuild.runner import invoke_dbt
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES_FILE = FIXTURES / "redteam_cases.yaml"
@@ -45,3 +48,21 @@ def case_project(base: Path, dest: Path, case: dict[str, Any]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return dest
+
+
+def run_case_dbt(context: RunContext, args: list[str], location: str) -> tuple[Any, str]:
+    """dbt `args` in `context`, with the victim's location as vars; the result and every
+    error and warning it reported (events, node messages, the exception), as one text."""
+    said: list[str] = []
+
+    def collect(event: Any) -> None:
+        if event.info.level in ("error", "warn"):
+            said.append(event.info.msg)
+
+    variables = {"victim_root": location.rsplit("/", 1)[0], "victim_location": location}
+    result = invoke_dbt(context, [*args, "--vars", json.dumps(variables)], [collect])
+    for node in getattr(result.result, "results", None) or []:
+        said.append(str(node.message))
+    if result.exception is not None:
+        said.append(str(result.exception))
+    return result, "\n".join(said)

@@ -47,7 +47,7 @@ from steward.teambuild.runner import (
     teams_in_order,
 )
 
-from .redteam import base_project, case_project, load_cases
+from .redteam import base_project, case_project, load_cases, run_case_dbt
 from .spark_support import deliver
 
 # The bound covers the module's set-up (server start and both builds: 4 min on 2 cores,
@@ -523,16 +523,6 @@ class ClusterArena:
     location: str
 
     def dbt(self, project: Path, team: str, args: list[str]) -> tuple[Any, str]:
-        said: list[str] = []
-
-        def collect(event: Any) -> None:
-            if event.info.level in ("error", "warn"):
-                said.append(event.info.msg)
-
-        variables = {
-            "victim_root": self.location.rsplit("/", 1)[0],
-            "victim_location": self.location,
-        }
         context = RunContext(
             project_dir=project,
             target="cluster",
@@ -541,12 +531,7 @@ class ClusterArena:
             landing_dir=self.base / "landing",
         )
         with environment(self.cluster.server.environment()):
-            result = invoke_dbt(context, [*args, "--vars", json.dumps(variables)], [collect])
-        for node in getattr(result.result, "results", None) or []:
-            said.append(str(node.message))
-        if result.exception is not None:
-            said.append(str(result.exception))
-        return result, "\n".join(said)
+            return run_case_dbt(context, args, self.location)
 
     def victim_state(self) -> tuple[int, tuple[int, int], list[str]]:
         tables = sorted(
@@ -592,7 +577,7 @@ KILL_TABLE = f"{PREFIX}silver_probe.kills"
 def content_hash(cluster: ClusterRun, table: str) -> tuple[int, int]:
     """count and the sum of xxhash64 of every column: equal tables, equal hashes."""
     ((count, total),) = cluster.query(
-        f"select count(*), coalesce(sum(xxhash64(*)), 0) from {table}"
+        f"select count(*), coalesce(sum(cast(xxhash64(*) as decimal(38, 0))), 0) from {table}"
     )
     return int(count), int(total)
 

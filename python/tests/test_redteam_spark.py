@@ -23,9 +23,8 @@ from steward.cli.main import main as steward_main
 from steward.guard import parse
 from steward.lakehouse import jars
 from steward.teambuild.context import RunContext
-from steward.teambuild.runner import invoke_dbt
 
-from .redteam import base_project, case_project, load_cases
+from .redteam import base_project, case_project, load_cases, run_case_dbt
 from .spark_support import content_hash, rows, spark
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
@@ -55,24 +54,7 @@ class Arena:
 
     def dbt(self, project: Path, team: str | None, args: list[str]) -> tuple[Any, str]:
         """Run dbt; the result and every error and warning it reported, as one text."""
-        said: list[str] = []
-
-        def collect(event: Any) -> None:
-            if event.info.level in ("error", "warn"):
-                said.append(event.info.msg)
-
-        variables = {
-            "victim_root": self.location.rsplit("/", 1)[0],
-            "victim_location": self.location,
-        }
-        result = invoke_dbt(
-            self.context(project, team), [*args, "--vars", json.dumps(variables)], [collect]
-        )
-        for node in getattr(result.result, "results", None) or []:
-            said.append(str(node.message))
-        if result.exception is not None:
-            said.append(str(result.exception))
-        return result, "\n".join(said)
+        return run_case_dbt(self.context(project, team), args, self.location)
 
 
 def victim_state() -> tuple[int, tuple[int, int], list[str]]:

@@ -116,7 +116,9 @@ def _hashes(state: cluster.ClusterState, env: str) -> dict[str, tuple[int, int]]
             cursor.execute(f"show tables in {schema}")
             for row in cursor.fetchall():
                 table = f"{schema}.{row[1]}"
-                cursor.execute(f"select count(*), coalesce(sum(xxhash64(*)), 0) from {table}")
+                cursor.execute(
+                    f"select count(*), coalesce(sum(cast(xxhash64(*) as decimal(38, 0))), 0) from {table}"
+                )
                 count, total = cursor.fetchall()[0]
                 out[table.removeprefix(prefix)] = (int(count), int(total))
         return out
