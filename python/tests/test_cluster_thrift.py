@@ -36,7 +36,6 @@ from steward.cli.main import main
 from steward.data import GenerationConfig, generate
 from steward.errors import UserError
 from steward.lakehouse import cluster as standalone
-from steward.lakehouse import jars
 from steward.lakehouse.thrift import check_server, free_port
 from steward.teambuild.context import RunContext, environment
 from steward.teambuild.runner import (
@@ -103,14 +102,8 @@ def cluster(project_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     )
     landing = work / "landing"  # the server reads it: same machine, absolute path
     lakehouse = work / "lakehouse"
-    cache = jars.default_cache_dir(project_dir)
-    cluster_jars = [*jars.cached_jars(cache), jars.cached_jar(cache, jars.POSTGRES_JDBC)]
-    ports = {
-        "thrift_port": free_port(),
-        "master_port": free_port(),
-        "master_ui_port": free_port(),
-        "postgres_port": free_port(),
-    }
+    cluster_jars = standalone.cluster_jars(project_dir)
+    ports = standalone.free_ports()
     options: dict[str, Any] = {
         "workers": 1,
         "worker_cores": 2,

@@ -31,8 +31,7 @@ from typing import Any
 from steward.data import GenerationConfig, generate
 from steward.data.delivery import deliver
 from steward.errors import UserError
-from steward.lakehouse import cluster, jars
-from steward.lakehouse.thrift import free_port
+from steward.lakehouse import cluster
 
 START = date(2026, 3, 28)
 
@@ -154,14 +153,8 @@ def run(
             work / "embedded.log",
         )
     ]
-    cache = jars.default_cache_dir(project_dir)
-    cluster_jars = [*jars.cached_jars(cache), jars.cached_jar(cache, jars.POSTGRES_JDBC)]
-    ports = {
-        "thrift_port": free_port(),
-        "master_port": free_port(),
-        "master_ui_port": free_port(),
-        "postgres_port": free_port(),
-    }
+    cluster_jars = cluster.cluster_jars(project_dir)
+    ports = cluster.free_ports()
     print(f"steward bench cluster: cluster up ({workers} workers)", file=sys.stderr, flush=True)
     with cluster.running_cluster(
         work / "cluster",

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from steward.cli.options import add_examples, add_options, add_subcommands, emit
-from steward.lakehouse import cluster, jars, thrift
+from steward.lakehouse import cluster, thrift
 from steward.teambuild.context import find_project_dir
 
 _FOLDER = (
@@ -143,8 +143,7 @@ def _folder(args: argparse.Namespace) -> tuple[Path, Path]:
 
 def run_up(args: argparse.Namespace) -> int:
     project_dir, folder = _folder(args)
-    cache = jars.default_cache_dir(project_dir)
-    cluster_jars = [*jars.cached_jars(cache), jars.cached_jar(cache, jars.POSTGRES_JDBC)]
+    cluster_jars = cluster.cluster_jars(project_dir)
     before = cluster.read_state(folder.resolve())
     was_down = (
         [p.name for p in before.processes if not p.is_running()] if before is not None else []

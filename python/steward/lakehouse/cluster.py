@@ -103,6 +103,24 @@ class ClusterState:
         return cls(**values)
 
 
+def cluster_jars(project_dir: Path) -> list[Path]:
+    """The jars of the Thrift Server: Delta's and the PostgreSQL JDBC driver, from the cache."""
+    from steward.lakehouse import jars
+
+    cache = jars.default_cache_dir(project_dir)
+    return [*jars.cached_jars(cache), jars.cached_jar(cache, jars.POSTGRES_JDBC)]
+
+
+def free_ports() -> dict[str, int]:
+    """A free loopback port for each listening part, as `up`'s keyword arguments."""
+    return {
+        "thrift_port": thrift.free_port(),
+        "master_port": thrift.free_port(),
+        "master_ui_port": thrift.free_port(),
+        "postgres_port": thrift.free_port(),
+    }
+
+
 def _proc_start(pid: int) -> int | None:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
