@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,8 @@ import pytest
 from steward.cli.main import main
 from steward.errors import EnvironmentProblem
 from steward.lakehouse import jars
-from steward.lakehouse.java import check_java, parse_java_major
+from steward.lakehouse.java import check_java, java_executable, parse_java_major
+from steward.lakehouse.thrift import spark_home
 
 from .conftest import PROJECT_DIR
 
@@ -59,6 +62,38 @@ def test_the_machine_java_passes() -> None:
     assert check_java() >= 17
 
 
+HIVE_FUNCTIONS = """
+public class HiveFunctions {
+    public static void main(String[] args) throws Exception {
+        Class.forName("org.apache.hadoop.hive.ql.exec.FunctionRegistry");
+        System.out.println("loaded");
+    }
+}
+"""
+
+
+def test_a_thrift_server_class_path_loads_hive_function_registry(tmp_path: Path) -> None:
+    """A Thrift Server session that closes on a fresh handler thread loads Hive's function
+    registry; on pyspark's jars alone that fails (NoClassDefFoundError LlapSigner$Signable)
+    and dbt reports the model it was building as failed."""
+    java = java_executable()
+    assert java is not None
+    source = tmp_path / "HiveFunctions.java"
+    source.write_text(HIVE_FUNCTIONS)
+    server_jars = jars.thrift_server_jars(jars.default_cache_dir(PROJECT_DIR))
+    class_path = os.pathsep.join([str(spark_home() / "jars" / "*"), *map(str, server_jars)])
+    opens = [
+        f"--add-opens=java.base/{p}=ALL-UNNAMED" for p in ("java.lang", "java.net", "java.util")
+    ]
+    result = subprocess.run(
+        [java, *opens, "-cp", class_path, str(source)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip() == "loaded", result.stderr[-2000:]
+
+
 def maven_mirror(tmp_path: Path, corrupt: bool = False) -> Path:
     """A Maven-layout folder holding the cached jars (served through file:// URLs)."""
     cache = jars.default_cache_dir(PROJECT_DIR)
@@ -78,7 +113,10 @@ def test_fetch_verifies_and_caches(tmp_path: Path) -> None:
     paths = jars.fetch(cache, repository=repository.as_uri(), quiet=True)
     assert [p.name for p in paths] == [jar.file_name for jar in jars.ALL_JARS]
     assert jars.cached_jars(cache) == paths[: len(jars.DELTA_JARS)]
-    assert jars.cached_jar(cache, jars.POSTGRES_JDBC) == paths[-1]
+    assert jars.thrift_server_jars(cache) == paths[: len(jars.THRIFT_SERVER_JARS)]
+    assert (
+        jars.cached_jar(cache, jars.POSTGRES_JDBC) == paths[jars.ALL_JARS.index(jars.POSTGRES_JDBC)]
+    )
     shutil.rmtree(repository)  # a second fetch finds everything cached: no download
     assert jars.fetch(cache, repository=repository.as_uri(), quiet=True) == paths
 

@@ -59,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     project_dir = find_project_dir(args.project_dir)
     lakehouse = args.lakehouse if args.lakehouse.is_absolute() else project_dir / args.lakehouse
-    delta_jars = jars.cached_jars(jars.default_cache_dir(project_dir))
+    server_jars = jars.thrift_server_jars(jars.default_cache_dir(project_dir))
     print(
         f"steward thrift-server: starting on {thrift.HOST}:{args.port} "
         f"(lakehouse {lakehouse}, log {lakehouse / thrift.LOG_NAME}) ...",
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     with thrift.running_thrift_server(
         lakehouse,
         args.port,
-        delta_jars,
+        server_jars,
         log4j=project_dir / "profiles" / "log4j2.properties",
         driver_memory=args.driver_memory,
         timeout=args.timeout,

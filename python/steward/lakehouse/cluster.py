@@ -104,11 +104,11 @@ class ClusterState:
 
 
 def cluster_jars(project_dir: Path) -> list[Path]:
-    """The jars of the Thrift Server: Delta's and the PostgreSQL JDBC driver, from the cache."""
+    """The cluster's Thrift Server jars: a Thrift Server's and the PostgreSQL JDBC driver."""
     from steward.lakehouse import jars
 
     cache = jars.default_cache_dir(project_dir)
-    return [*jars.cached_jars(cache), jars.cached_jar(cache, jars.POSTGRES_JDBC)]
+    return [*jars.thrift_server_jars(cache), jars.cached_jar(cache, jars.POSTGRES_JDBC)]
 
 
 def free_ports() -> dict[str, int]:

@@ -63,7 +63,22 @@ POSTGRES_JDBC = Jar(
     "73914527305a40cce504b0d3d90b23caf565136912d607ae8ae7c5895512332c",
 )
 
-ALL_JARS: tuple[Jar, ...] = (*DELTA_JARS, POSTGRES_JDBC)
+# Hive's function registry (loaded when a Thrift Server session closes on a handler thread
+# that has no Hive client yet) names a class of hive-llap-common, which Spark 4's jars no
+# longer ship: without it such a close fails with NoClassDefFoundError
+# LlapSigner$Signable and dbt reports the model as failed (SPARK-51041 adds it for
+# Spark's own tests).
+HIVE_LLAP_COMMON = Jar(
+    "org.apache.hive",
+    "hive-llap-common",
+    "2.3.10",
+    "34b9c057b4460b9930746ad663be14aee8a5b3676eeff62129301745072152d7",
+)
+
+THRIFT_SERVER_JARS: tuple[Jar, ...] = (*DELTA_JARS, HIVE_LLAP_COMMON)
+"""What a Thrift Server needs beyond pyspark's own jars."""
+
+ALL_JARS: tuple[Jar, ...] = (*THRIFT_SERVER_JARS, POSTGRES_JDBC)
 """Everything `steward setup` fetches."""
 
 
@@ -91,6 +106,11 @@ def cached_jars(cache_dir: Path) -> list[Path]:
             path=cache_dir,
         )
     return paths
+
+
+def thrift_server_jars(cache_dir: Path) -> list[Path]:
+    """The jars of a Thrift Server on the embedded metastore (Delta's, Hive's LLAP classes)."""
+    return [*cached_jars(cache_dir), cached_jar(cache_dir, HIVE_LLAP_COMMON)]
 
 
 def cached_jar(cache_dir: Path, jar: Jar) -> Path:
