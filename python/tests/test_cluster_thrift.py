@@ -35,9 +35,11 @@ import pytest
 from steward.cli.main import main
 from steward.data import GenerationConfig, generate
 from steward.errors import UserError
+from steward.guard.export import export_for_server
 from steward.lakehouse import cluster as standalone
 from steward.lakehouse.thrift import check_server, free_port
 from steward.teambuild.context import RunContext, environment
+from steward.teambuild.parallel import build_in_parallel
 from steward.teambuild.runner import (
     TeamRun,
     build_teams,
@@ -58,6 +60,9 @@ PREFIX = f"{ENV}_"
 START = date(2026, 3, 28)
 THROUGH = START + timedelta(days=2)  # the late files of 29 and 30 March arrive in stage 2
 PRODUCERS = ("dutchgrid", "electra", "platform")  # the teams that feed silver_platform.readings
+PAR_ENV = f"{ENV}_par"  # day 1 again, every team at once (`--parallel`)
+RT_ENV = f"{ENV}_rt"  # the red team's victim and attackers
+SERVED_ENVS = [ENV, PAR_ENV, RT_ENV]  # the Thrift Server's engine guard governs all three
 
 # country -> its conformed silver, which silver_platform.readings unions
 CONFORMED = {
@@ -90,6 +95,10 @@ class ClusterRun:
     manifest: dict[str, Any]
     truth: Path
     query: Query
+    sequential: dict[str, tuple[int, int]]  # day 1 built team after team: table -> hash
+    parallel: dict[str, tuple[int, int]]  # day 1 built with --parallel (PAR_ENV)
+    parallel_runs: list[TeamRun]
+    parallel_said: list[str]  # what --parallel printed as it went
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +119,7 @@ def cluster(project_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         "worker_memory": "3g",
         "executor_memory": "2g",
         "log4j": project_dir / "profiles" / "log4j2.properties",
+        "guard_registry": export_for_server(project_dir, lakehouse, SERVED_ENVS),
         **ports,
     }
     with standalone.running_cluster(lakehouse, cluster_jars, **options) as server:
@@ -133,6 +143,16 @@ def cluster(project_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
                 started = time.monotonic()
                 runs = build_teams(replace(context, as_of=as_of), teams)
                 stages[name] = Stage(name, through, runs, time.monotonic() - started)
+                if name == "day 1":  # the same day's files, all six teams at once
+                    sequential = standalone.content_hashes(server, ENV)
+                    said: list[str] = []
+                    parallel_context = replace(context, env=PAR_ENV, as_of=as_of)
+                    started = time.monotonic()
+                    parallel_runs = build_in_parallel(parallel_context, order, say=said.append)
+                    stages["parallel"] = Stage(
+                        "parallel", through, parallel_runs, time.monotonic() - started
+                    )
+                    parallel = standalone.content_hashes(server, PAR_ENV)
             manifest = parse_manifest(context)
 
         connections = [
@@ -181,6 +201,10 @@ def cluster(project_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
                 manifest,
                 generated.truth,
                 query,
+                sequential,
+                parallel,
+                parallel_runs,
+                said,
             )
         finally:
             for connection in connections:
@@ -201,6 +225,71 @@ def test_every_team_builds_through_the_thrift_server(cluster: ClusterRun) -> Non
         failed = [r.summary() for r in stage.runs if not r.success]
         assert not failed, f"{stage.name}: {failed}; see {cluster.folder / 'thriftserver.log'}"
         assert all(r.statuses.get("success", 0) > 0 for r in stage.runs), stage.name
+
+
+def test_six_teams_build_at_once_and_equal_a_sequential_build(cluster: ClusterRun) -> None:
+    """`steward build --all --parallel`: independent teams build side by side, producers
+    before consumers, and every table equals the one the team-after-team build made of the
+    same day (count and the sum of xxhash64 of every column)."""
+    runs = cluster.parallel_runs
+    assert [r.team for r in runs] == cluster.order
+    failed = [r.summary() for r in runs if not r.success]
+    assert not failed, f"{failed}; see target/steward/teams/<team>/build.log"
+    assert any("alongside" in line for line in cluster.parallel_said), cluster.parallel_said
+    layers = ("bronze", "silver", "gold")
+    expected = {
+        relation.removeprefix(PREFIX)
+        for relation in built_relations(cluster)
+        if relation.removeprefix(PREFIX).split("_", 1)[0] in layers
+    }
+    assert set(cluster.sequential) == expected
+    assert cluster.parallel == cluster.sequential
+
+
+def test_spark_metrics_per_model_come_from_the_server_event_log(cluster: ClusterRun) -> None:
+    """Each team's build on the cluster keeps the Spark work of each of its models (from
+    the Thrift Server's event log, by dbt's query comment), and only its own models."""
+    rows = cluster.query(
+        "select team, unique_id, tasks, executor_run_time_ms, bytes_written "
+        f"from {PREFIX}ops_platform.node_results where unique_id like 'model.%'"
+    )
+    groups = {
+        uid: node["group"]
+        for uid, node in cluster.manifest["nodes"].items()
+        if node["resource_type"] == "model"
+    }
+    assert {team for team, *_ in rows} == set(cluster.order)
+    assert all(groups[uid] == team for team, uid, *_ in rows)
+    for team in cluster.order:
+        measured = [r for r in rows if r[0] == team and (r[2] or 0) > 0]
+        assert measured, f"{team}: no model has Spark metrics"
+        assert all(r[3] > 0 for r in measured), team
+    readings = [r for r in rows if r[1].endswith(".silver_platform__readings")]
+    assert readings and max(r[4] or 0 for r in readings) > 0
+
+
+def test_cost_on_the_cluster_reconciles(
+    cluster: ClusterRun, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with environment(cluster.server.environment()):
+        code = main(
+            [
+                "cost",
+                "--target",
+                "cluster",
+                "--env",
+                ENV,
+                "--format",
+                "json",
+                "--project-dir",
+                str(cluster.context.project_dir),
+            ]
+        )
+    document = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert document["reconciled"], document["reconciliation"]
+    assert set(document["teams"]) == set(cluster.order)
+    assert document["measured"] > 0
 
 
 def built_relations(cluster: ClusterRun, group: str | None = None) -> set[str]:
@@ -345,6 +434,10 @@ def test_status_says_what_runs_where(
     assert all(part["running"] and part["pid"] for part in parts.values())
     assert parts["thrift-server"]["address"] == f"127.0.0.1:{cluster.ports['thrift_port']}"
     assert parts["postgres"]["address"] == f"127.0.0.1:{cluster.ports['postgres_port']}"
+    assert "engine guard on" in parts["thrift-server"]["detail"]
+    assert document["cluster"]["guard_registry"] == str(
+        Path(cluster.options["guard_registry"]).resolve()
+    )
 
 
 def count_of(cluster: ClusterRun, table: str) -> int:
@@ -388,6 +481,106 @@ def test_another_spark_application_shares_the_metastore(cluster: ClusterRun) -> 
     counts = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("COUNT")]
     assert counts, done.stderr[-3000:]
     assert int(counts[0]) == count_of(cluster, table) > 0
+
+
+# ---- the engine guard in the Thrift Server: any client, its team from its user ----------
+GUARDED = f"{PREFIX}silver_platform.regions"
+FOREIGN_WRITES = {
+    "INSERT": "insert into {t} select * from {t} limit 1",
+    "INSERT OVERWRITE": "insert overwrite table {t} select * from {t}",
+    "MERGE": "merge into {t} as a using {t} as b on false when not matched then insert *",
+    "DELETE": "delete from {t}",
+    "DROP": "drop table {t}",
+    "ALTER": "alter table {t} set tblproperties ('stolen' = 'yes')",
+    "TRUNCATE": "truncate table {t}",
+    "CTAS into their namespace": "create table {ns}.stolen using delta as select 1 as x",
+}
+
+
+@pytest.fixture
+def session_as(cluster: ClusterRun) -> Iterator[Callable[[str], Any]]:
+    """A HiveServer2 session as a user (what a notebook or beeline opens): its cursor."""
+    from pyhive import hive
+
+    opened: list[Any] = []
+
+    def open_as(user: str) -> Any:
+        opened.append(
+            hive.connect(cluster.server.thrift_host, cluster.server.thrift_port, username=user)
+        )
+        return opened[-1].cursor()
+
+    yield open_as
+    for connection in opened:
+        with contextlib.suppress(Exception):
+            connection.close()
+
+
+def refusal(cursor: Any, sql: str) -> str:
+    with pytest.raises(Exception) as caught:
+        cursor.execute(sql)
+    return str(caught.value)
+
+
+def test_the_engine_guard_refuses_a_foreign_write_from_any_thrift_client(
+    cluster: ClusterRun, session_as: Callable[[str], Any]
+) -> None:
+    """The notebook incident through the cluster: a client without steward's Python guard
+    (a bare HiveServer2 session, as beeline or a notebook opens) connects as the analytics
+    team's user; the server's engine guard refuses every write into the platform's table."""
+    before = delta_version(cluster, GUARDED), content_hash(cluster, GUARDED)
+    analyst = session_as("svc_commercial_analytics")
+    for name, sql in FOREIGN_WRITES.items():
+        said = refusal(analyst, sql.format(t=GUARDED, ns=GUARDED.split(".")[0]))
+        assert "steward guard refused a write" in said, f"{name}: {said}"
+        assert "owned by team platform" in said, f"{name}: {said}"
+        assert "session user svc_commercial_analytics" in said, f"{name}: {said}"
+        assert "member of team commercial_analytics" in said, f"{name}: {said}"
+    assert (delta_version(cluster, GUARDED), content_hash(cluster, GUARDED)) == before
+    assert not cluster.query(f"show tables in {GUARDED.split('.')[0]} like 'stolen'")
+
+
+def test_a_thrift_session_cannot_claim_another_team_or_registry(
+    cluster: ClusterRun, session_as: Callable[[str], Any], tmp_path: Path
+) -> None:
+    insert = FOREIGN_WRITES["INSERT"].format(t=GUARDED)
+    analyst = session_as("svc_commercial_analytics")
+    analyst.execute("set spark.steward.team = platform")
+    assert "member of team commercial_analytics" in refusal(analyst, insert)
+    # a registry of its own making, in which the analysts own the platform's namespace
+    served = json.loads(Path(cluster.options["guard_registry"]).read_text(encoding="utf-8"))
+    namespace = GUARDED.split(".")[0]
+    served["namespaces"][namespace] = "commercial_analytics"
+    for team in served["teams"]:
+        if team["id"] == "commercial_analytics":
+            team["namespaces"].append(namespace)
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps(served), encoding="utf-8")
+    analyst.execute(f"set spark.steward.registry = {forged}")
+    assert "owned by team platform" in refusal(analyst, insert)
+    stranger = session_as("mallory")
+    said = refusal(stranger, insert)
+    assert "session user mallory" in said and "in no team's members" in said
+
+
+def test_a_team_writes_its_own_namespace_through_the_guarded_server(
+    cluster: ClusterRun, session_as: Callable[[str], Any]
+) -> None:
+    """The same guard lets a team's user write its own namespace and read the public one."""
+    for user, namespace in (
+        ("svc_commercial_analytics", f"{PREFIX}gold_commercial_analytics"),
+        ("anna.keller", f"{PREFIX}silver_platform"),  # a member of the platform team
+    ):
+        cursor = session_as(user)
+        probe = f"{namespace}.guard_probe"
+        try:
+            cursor.execute(
+                f"create or replace table {probe} using delta as select * from {GUARDED}"
+            )
+            cursor.execute(f"select count(*) from {probe}")
+            assert cursor.fetchall()[0][0] == count_of(cluster, GUARDED) > 0
+        finally:
+            cursor.execute(f"drop table if exists {probe}")
 
 
 CONFLICT_PROJECT = Path(__file__).parent / "fixtures" / "conflict_project"
@@ -503,7 +696,6 @@ def test_two_writers_on_one_table_the_loser_retries_and_nothing_is_lost_or_doubl
 
 
 # ---- the red team through the cluster target ---------------------------------------------
-RT_ENV = f"{ENV}_rt"
 RT_VICTIM = f"{RT_ENV}_silver_platform.readings"
 RT_ATTACKER = "commercial_analytics"
 RT_CASES = load_cases()

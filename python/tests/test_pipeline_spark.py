@@ -77,6 +77,7 @@ class Stage:
     duplicate_keys: dict[str, int]
     truth: dict[str, dict[str, int]]
     landing: Path
+    versions: dict[str, int]  # table -> its Delta version after the stage
 
 
 def landed_rows(landing: Path, country: str) -> int:
@@ -190,6 +191,7 @@ def observe(
         },
         truth=compare_with_truth(through),
         landing=landing,
+        versions={t: int(rows(f"describe history {t} limit 1")[0]["version"]) for t in tables},
     )
 
 
@@ -297,6 +299,30 @@ def test_rerun_leaves_every_table_unchanged(stages: dict[str, Stage]) -> None:
         stages["day 2"].hashes[f"{PREFIX}silver_platform.readings"]
         != stages["day 1"].hashes[f"{PREFIX}silver_platform.readings"]
     )
+
+
+def test_a_rerun_commits_no_column_comment_again(stages: dict[str, Stage]) -> None:
+    """persist_docs alters a column's comment only when it differs from the yml: the
+    re-run of a day adds no `CHANGE COLUMN` commit (dbt-spark's adds one per documented
+    column per model per run), and the comments are still the documented ones."""
+    before, after = stages["day 2"].versions, stages["day 2 again"].versions
+    altered = {
+        table: [
+            row["version"]
+            for row in rows(f"describe history {table}")
+            if row["operation"] == "CHANGE COLUMN" and before[table] < row["version"] <= version
+        ]
+        for table, version in after.items()
+    }
+    altered = {table: versions for table, versions in altered.items() if versions}
+    assert not altered
+    manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
+    node = manifest["nodes"]["model.gridunion.silver_platform__readings"]
+    documented = {n: c["description"] for n, c in node["columns"].items() if c["description"]}
+    assert documented
+    table = f"{PREFIX}silver_platform.readings"
+    comments = {r["col_name"]: r["comment"] for r in rows(f"describe table {table}")}
+    assert {n: comments.get(n) for n in documented} == documented
 
 
 @dataclass(frozen=True)

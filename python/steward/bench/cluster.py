@@ -31,6 +31,7 @@ from typing import Any
 from steward.data import GenerationConfig, generate
 from steward.data.delivery import deliver
 from steward.errors import UserError
+from steward.guard.export import export_for_server
 from steward.lakehouse import cluster
 
 START = date(2026, 3, 28)
@@ -100,31 +101,6 @@ def _build(
     return timing
 
 
-def _hashes(state: cluster.ClusterState, env: str) -> dict[str, tuple[int, int]]:
-    """table (without the environment prefix) -> (count, sum of xxhash64 of its columns)."""
-    from pyhive import hive
-
-    prefix = f"{env}_"
-    connection = hive.connect(state.thrift_host, state.thrift_port, username="steward-bench")
-    try:
-        cursor = connection.cursor()
-        cursor.execute("show schemas")
-        schemas = [row[0] for row in cursor.fetchall() if str(row[0]).startswith(prefix)]
-        out: dict[str, tuple[int, int]] = {}
-        for schema in sorted(schemas):
-            cursor.execute(f"show tables in {schema}")
-            for row in cursor.fetchall():
-                table = f"{schema}.{row[1]}"
-                cursor.execute(
-                    f"select count(*), coalesce(sum(cast(xxhash64(*) as decimal(38, 0))), 0) from {table}"
-                )
-                count, total = cursor.fetchall()[0]
-                out[table.removeprefix(prefix)] = (int(count), int(total))
-        return out
-    finally:
-        connection.close()
-
-
 def run(
     project_dir: Path,
     rows_per_day: int = 500_000,
@@ -159,6 +135,7 @@ def run(
     with cluster.running_cluster(
         work / "cluster",
         cluster_jars,
+        guard_registry=export_for_server(project_dir, work / "cluster", ["bench_seq", "bench_par"]),
         workers=workers,
         log4j=project_dir / "profiles" / "log4j2.properties",
         **ports,  # type: ignore[arg-type]
@@ -177,7 +154,10 @@ def run(
                     work / f"{name.replace(' ', '-')}.log",
                 )
             )
-        sequential, parallel = _hashes(state, "bench_seq"), _hashes(state, "bench_par")
+        sequential, parallel = (
+            cluster.content_hashes(state, "bench_seq"),
+            cluster.content_hashes(state, "bench_par"),
+        )
     differing = sorted(
         t for t in set(sequential) | set(parallel) if sequential.get(t) != parallel.get(t)
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from dataclasses import asdict
@@ -112,19 +113,24 @@ def run(args: argparse.Namespace) -> int:
         )
     check_ready(context)
     extra = ["--full-refresh"] if args.full_refresh else []
-    if args.parallel is not None:
-        from steward.teambuild.parallel import build_in_parallel
+    # With --format json stdout is the summary's alone: dbt's progress goes to stderr.
+    progress = contextlib.redirect_stdout(sys.stderr) if args.format == "json" else None
+    with progress or contextlib.nullcontext():
+        if args.parallel is not None:
+            from steward.teambuild.parallel import build_in_parallel
 
-        runs = build_in_parallel(
-            context,
-            teams,
-            extra,
-            ignore_upstream=args.ignore_upstream,
-            plan=plan,
-            max_parallel=args.parallel or None,
-        )
-    else:
-        runs = build_teams(context, teams, extra, ignore_upstream=args.ignore_upstream, plan=plan)
+            runs = build_in_parallel(
+                context,
+                teams,
+                extra,
+                ignore_upstream=args.ignore_upstream,
+                plan=plan,
+                max_parallel=args.parallel or None,
+            )
+        else:
+            runs = build_teams(
+                context, teams, extra, ignore_upstream=args.ignore_upstream, plan=plan
+            )
     if args.format == "json":
         print(json.dumps({"teams": [asdict(run) for run in runs]}, indent=2))
     else:

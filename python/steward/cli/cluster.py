@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from steward.cli.options import add_examples, add_options, add_subcommands, emit
+from steward.guard.export import export_for_server, server_envs
 from steward.lakehouse import cluster, thrift
 from steward.teambuild.context import find_project_dir
 
@@ -102,12 +103,20 @@ def register(subparsers: Any) -> None:
         default=thrift.DEFAULT_STARTUP_TIMEOUT,
         help="seconds each part may take to start (default %(default).0f)",
     )
+    start.add_argument(
+        "--env",
+        action="append",
+        help="the environment whose namespaces the engine guard lets each team write; "
+        "repeat it for each environment the cluster serves (default STEWARD_ENV, else dev, "
+        "as the cluster target's builds)",
+    )
     start.add_argument("--folder", type=Path, default=cluster.DEFAULT_FOLDER, help=_FOLDER)
     add_options(start, formats=("text", "json"))
     add_examples(
         start,
         "steward cluster up",
         "steward cluster up --workers 3 --worker-memory 3g --port 10001",
+        "steward cluster up --env dev --env staging",
     )
     start.set_defaults(handler=run_up)
 
@@ -143,6 +152,7 @@ def _folder(args: argparse.Namespace) -> tuple[Path, Path]:
 
 def run_up(args: argparse.Namespace) -> int:
     project_dir, folder = _folder(args)
+    envs = server_envs(args.env)
     cluster_jars = cluster.cluster_jars(project_dir)
     before = cluster.read_state(folder.resolve())
     was_down = (
@@ -152,9 +162,11 @@ def run_up(args: argparse.Namespace) -> int:
     def progress(message: str) -> None:
         print(f"steward cluster up: {message} ...", file=sys.stderr, flush=True)
 
+    registry_file = None if before is not None else export_for_server(project_dir, folder, envs)
     state = cluster.up(
         folder,
         cluster_jars,
+        guard_registry=registry_file,
         workers=args.workers,
         thrift_port=args.port,
         master_port=args.master_port,
@@ -173,12 +185,17 @@ def run_up(args: argparse.Namespace) -> int:
         print(json.dumps(document, indent=2))
         return 0
     exports = "\n".join(f"  export {k}={v}" for k, v in state.environment().items())
+    guard = (
+        f"engine guard: on, each session's team from its user (registry {state.guard_registry})"
+        if state.guard_registry
+        else "engine guard: off (no platform/teams.yml)"
+    )
     if was_down:
         print(f"restarted what was down: {', '.join(was_down)}")
     print(
         f"cluster {'already ' if already else ''}up in {state.folder}: master {state.master_url} "
         f"({state.workers} worker(s)), Thrift Server {state.thrift_host}:{state.thrift_port}, "
-        f"metastore PostgreSQL {thrift.HOST}:{state.postgres_port}\n\n"
+        f"metastore PostgreSQL {thrift.HOST}:{state.postgres_port}\n{guard}\n\n"
         f"For the cluster target:\n{exports}\n"
         "  steward build --target cluster --all\n\n"
         "Stop it with: steward cluster down"

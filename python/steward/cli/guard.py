@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from steward.cli.options import add_examples, add_options, add_subcommands, project_root
+from steward.errors import UserError
 from steward.guard import export
 from steward.project.namespaces import PROD
 
@@ -46,8 +47,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     exporter.add_argument(
         "--env",
-        default=PROD,
-        help="the environment whose namespaces the file lists (default: prod)",
+        action="append",
+        help="the environment whose namespaces the file lists (default: prod); repeat it "
+        "for a shared server that serves several",
     )
     exporter.add_argument(
         "--out",
@@ -59,6 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "steward guard export                      # target/steward/guard/registry-prod.json",
         "steward guard export --env dev_alice      # a dev environment's namespaces",
         "steward guard export --out /shared/steward-registry.json --format json",
+        "steward guard export --env dev --env ci --out .lakehouse-cluster/guard/registry.json",
     )
     exporter.set_defaults(handler=run_export)
 
@@ -66,12 +69,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_export(args: argparse.Namespace) -> int:
     root = project_root(args)
     registry = export.load(root)
-    env = args.env.lower()
+    envs = export.server_envs([env.lower() for env in args.env or [PROD]])
     if args.out is not None and str(args.out) == "-":
-        print(json.dumps(export.registry_file(registry, env), indent=2, sort_keys=True))
+        print(json.dumps(export.registry_file(registry, envs), indent=2, sort_keys=True))
         return 0
-    out = args.out if args.out is not None else export.default_path(root, env)
-    path = export.write(registry, env, out)
+    env = ", ".join(envs)
+    if args.out is None and len(envs) > 1:
+        raise UserError("several --env need --out: the default file is one environment's")
+    out = args.out if args.out is not None else export.default_path(root, envs[0])
+    path = export.write(registry, envs, out)
     if args.format == "json":
         summary = {"path": str(path), "env": env, "teams": sorted(registry.team_ids)}
         print(json.dumps(summary, indent=2, sort_keys=True))

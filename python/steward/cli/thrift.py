@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from steward.cli.options import add_examples, add_options
+from steward.guard import export
 from steward.lakehouse import jars, thrift
 from steward.teambuild.context import find_project_dir
 
@@ -47,6 +48,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=thrift.DEFAULT_STARTUP_TIMEOUT,
         help="seconds to wait for the server to accept sessions (default %(default).0f)",
     )
+    parser.add_argument(
+        "--env",
+        action="append",
+        help="the environment whose namespaces the engine guard lets each team write; a "
+        "session's team is its user's in platform/teams.yml; repeat it for each environment "
+        "(default STEWARD_ENV, else dev)",
+    )
     add_options(parser)
     add_examples(
         parser,
@@ -59,7 +67,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     project_dir = find_project_dir(args.project_dir)
     lakehouse = args.lakehouse if args.lakehouse.is_absolute() else project_dir / args.lakehouse
+    envs = export.server_envs(args.env)
     server_jars = jars.thrift_server_jars(jars.default_cache_dir(project_dir))
+    registry_file = export.export_for_server(project_dir, lakehouse, envs)
+    guard_conf = export.server_conf(registry_file) if registry_file is not None else {}
+    if registry_file is not None:
+        server_jars.append(export.JAR)
     print(
         f"steward thrift-server: starting on {thrift.HOST}:{args.port} "
         f"(lakehouse {lakehouse}, log {lakehouse / thrift.LOG_NAME}) ...",
@@ -73,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         log4j=project_dir / "profiles" / "log4j2.properties",
         driver_memory=args.driver_memory,
         timeout=args.timeout,
+        conf_overrides=guard_conf,
     ) as server:
         exports = "\n".join(
             f"  export {name}={value}" for name, value in server.environment().items()

@@ -82,6 +82,8 @@ class ClusterState:
     workers: int
     processes: list[Process] = field(default_factory=list)
     postgres_folder: str = ""
+    guard_registry: str = ""
+    """The engine guard's registry file the Thrift Server reads; empty: no guard."""
 
     def environment(self) -> dict[str, str]:
         """The variables the `cluster` target of profiles/profiles.yml reads."""
@@ -243,13 +245,16 @@ def up(
     driver_memory: str = thrift.DEFAULT_DRIVER_MEMORY,
     log4j: Path | None = None,
     extra_conf: Mapping[str, str] | None = None,
+    guard_registry: Path | None = None,
     timeout: float = thrift.DEFAULT_STARTUP_TIMEOUT,
     progress: Any = None,
 ) -> ClusterState:
     """Start the cluster in `folder`; everything started is stopped again if a part fails.
 
     `jars` are put on the Thrift Server's class path and shipped to the executors: the
-    Delta jars and the PostgreSQL JDBC driver (see steward.lakehouse.jars).
+    Delta jars and the PostgreSQL JDBC driver (see steward.lakehouse.jars). With
+    `guard_registry` (`steward.guard.export.export_for_server`) the Thrift Server loads the
+    engine guard, which takes each session's team from its user.
     """
     if workers < 1:
         raise UserError(f"--workers must be at least 1, got {workers}")
@@ -263,6 +268,12 @@ def up(
     missing = [str(jar) for jar in jars if not Path(jar).is_file()]
     if missing:
         raise UserError(f"jars not found: {', '.join(missing)}; run `steward setup` once")
+    guard_conf: dict[str, str] = {}
+    if guard_registry is not None:
+        from steward.guard import export
+
+        guard_conf = export.server_conf(guard_registry)  # the jar is checked here, first
+        jars = [*jars, export.JAR]
     _check_ports(
         {
             "Thrift Server": thrift_port,
@@ -289,6 +300,7 @@ def up(
         workers=workers,
         processes=started,
         postgres_folder=str(postgres.folder),
+        guard_registry=str(guard_registry.resolve()) if guard_registry is not None else "",
     )
     try:
         say(f"PostgreSQL metastore on {HOST}:{postgres_port}")
@@ -347,8 +359,12 @@ def up(
         say(f"Spark Thrift Server on {HOST}:{thrift_port}, work on {master_url}")
         conf = {
             **metastore_conf(postgres),
+            **guard_conf,
             "spark.eventLog.enabled": "true",
             "spark.eventLog.dir": (folder / "eventlog").as_uri(),
+            # one plain file, as the local target's: a build reads what it gained
+            "spark.eventLog.compress": "false",
+            "spark.eventLog.rolling.enabled": "false",
             "spark.executor.memory": executor_memory,
             "spark.executor.cores": str(worker_cores),
             "spark.cores.max": str(worker_cores * workers),
@@ -534,7 +550,12 @@ def status(folder: Path) -> tuple[ClusterState | None, list[ComponentStatus]]:
         if process.name == "master":
             detail = f"{workers_alive} of {state.workers} worker(s) alive; web UI {state.master_ui}"
         elif process.name == "thrift-server":
-            detail = f"work on {state.master_url}; event log {state.event_log}"
+            guard = (
+                f"engine guard on (registry {state.guard_registry})"
+                if state.guard_registry
+                else "engine guard off"
+            )
+            detail = f"work on {state.master_url}; event log {state.event_log}; {guard}"
         rows.append(
             ComponentStatus(
                 process.name,
@@ -547,6 +568,43 @@ def status(folder: Path) -> tuple[ClusterState | None, list[ComponentStatus]]:
             )
         )
     return state, rows
+
+
+def content_hashes(
+    state: ClusterState, env: str, user: str = "steward-hash"
+) -> dict[str, tuple[int, int]]:
+    """Every bronze, silver and gold table of environment `env` on the cluster (without
+    the environment prefix) -> (rows, the sum of xxhash64 of all its columns): two builds
+    of the same data are equal when these are."""
+    from pyhive import hive
+
+    prefix = f"{env}_"
+    connection = hive.connect(state.thrift_host, state.thrift_port, username=user)
+    try:
+        cursor = connection.cursor()
+        cursor.execute("show schemas")
+        schemas = [
+            str(row[0])
+            for row in cursor.fetchall()
+            if str(row[0]).startswith(prefix)
+            and str(row[0])[len(prefix) :].split("_", 1)[0] in ("bronze", "silver", "gold")
+        ]
+        out: dict[str, tuple[int, int]] = {}
+        for schema in sorted(schemas):
+            cursor.execute(f"show tables in {schema}")
+            for row in cursor.fetchall():
+                if row[2]:  # a temporary view
+                    continue
+                table = f"{schema}.{row[1]}"
+                cursor.execute(
+                    "select count(*), coalesce(sum(cast(xxhash64(*) as decimal(38, 0))), 0) "
+                    f"from {table}"
+                )
+                count, total = cursor.fetchall()[0]
+                out[table.removeprefix(prefix)] = (int(count), int(total))
+        return out
+    finally:
+        connection.close()
 
 
 @contextlib.contextmanager

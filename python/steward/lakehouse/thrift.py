@@ -434,10 +434,17 @@ def running_thrift_server(
     log4j: Path | None = None,
     driver_memory: str = DEFAULT_DRIVER_MEMORY,
     timeout: float = DEFAULT_STARTUP_TIMEOUT,
+    conf_overrides: Mapping[str, str] | None = None,
 ) -> Iterator[ThriftServer]:
     """A server for the block: started and ready on entry, stopped on exit."""
     server = start_thrift_server(
-        lakehouse_dir, port, jars, log4j=log4j, driver_memory=driver_memory, timeout=timeout
+        lakehouse_dir,
+        port,
+        jars,
+        log4j=log4j,
+        driver_memory=driver_memory,
+        timeout=timeout,
+        conf_overrides=conf_overrides,
     )
     try:
         yield server

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -130,6 +131,40 @@ class EventLogCursor:
             return None
         path = candidates[0]
         return cls(path, path.stat().st_size)
+
+    @classmethod
+    def open_on_server(cls, connection: Any) -> EventLogCursor | None:
+        """The cursor at the current end of a Thrift Server's event log, found by asking
+        the server (`SET spark.eventLog.dir`, `SET spark.app.id`); None where it keeps no
+        log or keeps it where this machine cannot read it (a remote cluster's storage)."""
+        settings = {}
+        for key in ("spark.eventLog.enabled", "spark.eventLog.dir", "spark.app.id"):
+            rows = connection.query(f"SET {key}")
+            settings[key] = str(rows[0].get("value", "")) if rows else ""
+        if settings["spark.eventLog.enabled"].lower() != "true" or not settings["spark.app.id"]:
+            return None
+        folder = Path(settings["spark.eventLog.dir"].removeprefix("file://").removeprefix("file:"))
+        candidates = sorted(folder.glob(f"{settings['spark.app.id']}*")) if folder.is_dir() else []
+        if not candidates:
+            return None
+        return cls(candidates[0], candidates[0].stat().st_size)
+
+    def settle(self, quiet_seconds: float = 1.0, limit_seconds: float = 10.0) -> None:
+        """Wait until a server's log has stopped growing for `quiet_seconds` (its listener
+        writes the build's last events a moment after the last statement returns)."""
+        deadline = time.monotonic() + limit_seconds
+        size, since = self._size(), time.monotonic()
+        while time.monotonic() < deadline and time.monotonic() - since < quiet_seconds:
+            time.sleep(0.2)
+            now = self._size()
+            if now != size:
+                size, since = now, time.monotonic()
+
+    def _size(self) -> int:
+        for path in (self.path, self.path.with_suffix("")):
+            with contextlib.suppress(OSError):
+                return path.stat().st_size
+        return -1
 
     def read(self, spark: Any | None = None) -> list[dict[str, Any]]:
         """The events written since the cursor was opened (after Spark's listener bus has

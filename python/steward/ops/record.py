@@ -157,7 +157,15 @@ def record_build(
     spark = connection.spark if isinstance(connection, SparkConnection) else None
     rows = node_rows(build, results, manifest)
     if cursor is not None:
-        rows = add_metrics(build, rows, node_metrics(cursor.read(spark), build.invocation_id))
+        if spark is None:  # a Thrift Server's log: other teams' builds share it
+            cursor.settle()
+        measured = node_metrics(cursor.read(spark), build.invocation_id)
+        if spark is None:
+            # Its jobs carry no invocation id, only dbt's query comment with the node: keep
+            # this build's own nodes; work no node claims cannot be told apart by team.
+            own = {row["unique_id"] for row in rows}
+            measured = {node: m for node, m in measured.items() if node in own}
+        rows = add_metrics(build, rows, measured)
     store.write(tables.NODE_RESULTS, rows)
     store.write(
         tables.UPSTREAM_DECISIONS,

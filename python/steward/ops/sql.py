@@ -66,6 +66,17 @@ class ThriftConnection:
     def execute(self, sql: str) -> None:
         self._connection.cursor().execute(sql)
 
+    def close(self) -> None:
+        self._connection.close()
+
+
+def server_address() -> tuple[str, int]:
+    """The cluster target's Thrift Server, as profiles/profiles.yml finds it."""
+    return (
+        os.environ.get("STEWARD_THRIFT_HOST", "127.0.0.1"),
+        int(os.environ.get("STEWARD_THRIFT_PORT", "10000")),
+    )
+
 
 def profile_spark_settings(
     context: RunContext, extra: Mapping[str, str] | None = None
@@ -115,7 +126,10 @@ def local_session(context: RunContext) -> Any:
     return existing.newSession()
 
 
-def connect(context: RunContext) -> Connection:
+def connect(context: RunContext, as_user: str | None = None) -> Connection:
+    """The ops tables' connection; on the cluster target as `as_user` (the ops owner's
+    service user, whom the Thrift Server's engine guard lets write them), else as
+    STEWARD_THRIFT_USER."""
     if context.target == "local":
         from steward.lakehouse.java import check_java
 
@@ -123,10 +137,10 @@ def connect(context: RunContext) -> Connection:
         return SparkConnection(local_session(context))
     from steward.lakehouse.thrift import check_server
 
-    host = os.environ.get("STEWARD_THRIFT_HOST", "127.0.0.1")
-    port = int(os.environ.get("STEWARD_THRIFT_PORT", "10000"))
+    host, port = server_address()
     check_server(host, port)  # one line (UserError) where the server is not there
-    return ThriftConnection(host, port, os.environ.get("STEWARD_THRIFT_USER", "dbt"))
+    user = as_user or os.environ.get("STEWARD_THRIFT_USER", "dbt")
+    return ThriftConnection(host, port, user)
 
 
 @dataclass

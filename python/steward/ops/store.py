@@ -36,8 +36,9 @@ class OpsStore:
         env = default_env(context)
         owner = ops_owner(registry)
         invocation = invocation_id or str(uuid.uuid4())
+        owner_team = registry.team(owner) if registry is not None else None
         connection = GuardedConnection(
-            connect(context),
+            connect(context, as_user=owner_team.build_user if owner_team else None),
             WritePolicy.for_team(owner, env, registry),
             invocation,
             context.project_dir,

@@ -209,8 +209,20 @@ class Team:
     channel: str = ""
     cost_centre: str = ""
     members: tuple[str, ...] = ()
+    service_user: str = ""
+    """The user the team's orchestrated builds connect to a shared Thrift Server as
+    (`steward build --target cluster`); empty: `svc_<id>`."""
     github_team: str = ""
     """The GitHub team that reviews the team's folders (`@org/slug`); empty: derived."""
+
+    @property
+    def build_user(self) -> str:
+        return self.service_user or f"svc_{self.id}"
+
+    @property
+    def users(self) -> tuple[str, ...]:
+        """Who connects as this team: its members and its service user."""
+        return (*self.members, self.build_user)
 
     def reach(self) -> str:
         """`team electra (data-fr@gridunion.example, #data-fr)`: who to ask, and how."""

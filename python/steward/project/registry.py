@@ -24,6 +24,7 @@ TEAM_KEYS = frozenset(
         "channel",
         "cost_centre",
         "members",
+        "service_user",
         "description",
         "slack",
         "email",
@@ -64,6 +65,7 @@ def read_registry(root: Path) -> tuple[Registry | None, list[LoadIssue]]:
                 channel=team.channel,
                 cost_centre=team.cost_centre,
                 members=tuple(team.members),
+                service_user=team.service_user,
                 github_team=team.github_team,
             )
         )

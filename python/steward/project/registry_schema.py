@@ -28,6 +28,8 @@ _HINTS = {
     "channel": 'a chat channel starting with #, e.g. `channel: "#data-fr"` (quoted)',
     "github_team": "the GitHub team that reviews the team's folders, e.g. `@org/data-fr`",
     "members": "a list of user names, e.g. `members: [camille.durand]`",
+    "service_user": "the user the team's orchestrated builds connect as, e.g. "
+    "`service_user: svc_electra`",
     "cost_centre": "the cost centre, e.g. `cost_centre: FR-210`",
 }
 
@@ -45,6 +47,7 @@ class TeamSpec(BaseModel):
     channel: str = ""
     cost_centre: str = ""
     members: list[str] = Field(default_factory=list)
+    service_user: str = Field(default="", pattern=r"^([A-Za-z0-9][A-Za-z0-9._-]*)?$")
     github_team: str = ""
 
     @field_validator("contact")
@@ -124,6 +127,7 @@ def validate(data: Any, path: str) -> RegistrySpec:
             line=_line(data, loc if not missing else loc[:-1]),
         ) from None
     _check_ids_and_layers(spec, data, path)
+    _check_users(spec, data, path)
     return spec
 
 
@@ -152,3 +156,26 @@ def _check_ids_and_layers(spec: RegistrySpec, data: Any, path: str) -> None:
                     path=path,
                     line=_line(data, ("teams", index, "layers", position)),
                 )
+
+
+def _check_users(spec: RegistrySpec, data: Any, path: str) -> None:
+    """A user connects as one team: the engine guard maps a Thrift Server session's user
+    to the team whose members (or service user) name it."""
+    first: dict[str, tuple[str, int]] = {}
+    for index, team in enumerate(spec.teams):
+        named: list[tuple[str, tuple[Any, ...]]] = [
+            (m, ("teams", index, "members", k)) for k, m in enumerate(team.members)
+        ]
+        build_user = team.service_user or f"svc_{team.id}"
+        named.append((build_user, ("teams", index, "service_user" if team.service_user else "id")))
+        for user, loc in named:
+            line = _line(data, loc)
+            if user in first and first[user][0] != team.id:
+                other, other_line = first[user]
+                raise UserError(
+                    f"team `{team.id}`: user `{user}` is already a user of team `{other}` "
+                    f"(line {other_line}); a user connects as one team: remove one",
+                    path=path,
+                    line=line,
+                )
+            first.setdefault(user, (team.id, line))

@@ -132,11 +132,19 @@ def _invocation_id() -> str:
 
 
 def _event_log(context: RunContext) -> EventLogCursor | None:
-    """Where this build's Spark events will be: the end of the session's event log now
-    (the local target; the cluster's log is on the server)."""
-    if context.target != "local":
-        return None
+    """Where this build's Spark events will be: the end of the event log now, of this
+    process's session (the local target) or of the Thrift Server's application (the
+    cluster, where the server's log folder is readable from here)."""
     try:
+        if context.target != "local":
+            from steward.ops.sql import ThriftConnection, server_address
+
+            host, port = server_address()
+            connection = ThriftConnection(host, port, "steward-metrics")
+            try:
+                return EventLogCursor.open_on_server(connection)
+            finally:
+                connection.close()
         from steward.ops.sql import local_session
 
         return EventLogCursor.open(local_session(context))

@@ -49,10 +49,15 @@ final class GuardCheck extends AbstractFunction1<LogicalPlan, BoxedUnit> {
    * This session's `spark.steward.registry`; when it was never set on this session (a
    * `newSession()` starts from the settings the process started with), the default
    * session's, which dbt's connections set for each run. The team is never inherited.
+   * With `spark.steward.team.fromUser` (a shared Thrift Server) only the server's own
+   * setting counts.
    */
   private String registrySetting(SQLConf conf) {
-    String own = conf.getConfString(StewardGuardExtension.REGISTRY, "");
     String initial = session.sparkContext().conf().get(StewardGuardExtension.REGISTRY, "");
+    if (session.sparkContext().conf().getBoolean(StewardGuardExtension.TEAM_FROM_USER, false)) {
+      return initial; // a shared server's rules: a client's SET must not point elsewhere
+    }
+    String own = conf.getConfString(StewardGuardExtension.REGISTRY, "");
     if (!own.equals(initial)) {
       return own;
     }
