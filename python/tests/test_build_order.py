@@ -187,3 +187,34 @@ def test_a_conflict_is_retried_a_bounded_number_of_times_and_said(
     with pytest.raises(RuntimeError, match="TABLE_OR_VIEW_NOT_FOUND"):
         conflicts.with_retries(other_error, "t", said.append)
     assert len(attempts) == 1  # never retried
+
+
+def test_a_concurrent_create_is_retried_only_for_an_idempotent_create(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two teams' first builds in an environment create the ops tables at the same moment:
+    the loser's `CREATE TABLE IF NOT EXISTS` is sent again (and then finds the table);
+    anything else that meets a non-empty location is not."""
+    from steward.lakehouse import conflicts
+
+    monkeypatch.setattr(conflicts, "pause", lambda attempt: 0.0)
+    race = (
+        "[DELTA_CREATE_TABLE_WITH_NON_EMPTY_LOCATION] Cannot create table "
+        "('`dev_ops_platform`.`invocations`'). The associated location is not empty"
+    )
+    attempts: list[int] = []
+    said: list[str] = []
+
+    def loses_the_race_once() -> str:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RuntimeError(race)
+        return "exists"
+
+    assert conflicts.with_retries(loses_the_race_once, "t", said.append, creates=True) == "exists"
+    assert len(attempts) == 2
+    assert said[0].startswith("concurrent create (DELTA_CREATE_TABLE_WITH_NON_EMPTY_LOCATION)")
+    attempts.clear()
+    with pytest.raises(RuntimeError, match="NON_EMPTY_LOCATION"):
+        conflicts.with_retries(loses_the_race_once, "t", said.append)
+    assert len(attempts) == 1

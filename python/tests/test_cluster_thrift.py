@@ -244,6 +244,42 @@ def test_six_teams_build_at_once_and_equal_a_sequential_build(cluster: ClusterRu
     }
     assert set(cluster.sequential) == expected
     assert cluster.parallel == cluster.sequential
+    # and every team's build is in the run history (the upstream check reads it)
+    recorded = cluster.query(f"select distinct team from {PAR_ENV}_ops_platform.invocations")
+    assert {row[0] for row in recorded} == set(cluster.order)
+
+
+def test_first_builds_that_create_the_ops_tables_at_once_all_record(
+    cluster: ClusterRun,
+) -> None:
+    """Two teams' first builds in an environment finish together and both create the
+    ops tables: the loser of the race retries its `CREATE ... IF NOT EXISTS` (which then
+    finds the table) instead of losing its run history."""
+    import threading
+
+    from steward.ops.store import OpsStore
+
+    context = replace(cluster.context, env=f"{ENV}_race")
+    with environment(cluster.server.environment()):
+        stores = [OpsStore.open(context) for _ in range(4)]
+    start = threading.Barrier(len(stores))
+    failures: list[BaseException] = []
+
+    def create(store: OpsStore) -> None:
+        start.wait()
+        try:
+            store.ensure()
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=create, args=(s,)) for s in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    assert not failures, failures[0]
+    tables = {row[1] for row in cluster.query(f"show tables in {ENV}_race_ops_platform")}
+    assert {"invocations", "node_results", "upstream_decisions"} <= tables
 
 
 def test_spark_metrics_per_model_come_from_the_server_event_log(cluster: ClusterRun) -> None:

@@ -209,6 +209,8 @@ def test_team_pages_say_what_a_team_reads_and_who_reads_it(site: Site) -> None:
     platform = next(t for t in site.teams if t.owner.team == "platform")
     assert "commercial_analytics" in {r.team.label for r in platform.read_by}
     assert PRODUCT in {p.label for p in platform.products}
+    assert platform.members == ("anna.keller", "jonas.weber")
+    assert platform.service_user == "svc_platform"
 
 
 def test_exposure_pages_reach_their_products(site: Site, analysed) -> None:  # type: ignore[no-untyped-def]

@@ -136,7 +136,13 @@ def team_body(page: TeamPage) -> str:
             notes(page.notes),
             f'<p class="owner" id="owner">{owner_block(root, owner)}</p>',
             f"<p>Kind: {esc(page.kind or '?')}; layers: {esc(', '.join(page.layers) or 'none')}; "
-            f"members: {esc(', '.join(page.members) or 'none listed')}</p>",
+            f"members: {esc(', '.join(page.members) or 'none listed')}"
+            + (
+                f"; its builds connect to the cluster as <code>{esc(page.service_user)}</code>"
+                if page.service_user
+                else ""
+            )
+            + "</p>",
             spaces,
             section("Data products", links(root, page.products), "products"),
             section(

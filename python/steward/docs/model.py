@@ -183,6 +183,8 @@ class TeamPage:
     kind: str = ""
     layers: tuple[str, ...] = ()
     members: tuple[str, ...] = ()
+    service_user: str = ""
+    """Who the team's orchestrated builds connect to the cluster as."""
     namespaces: tuple[tuple[str, tuple[str, ...]], ...] = ()
     products: tuple[Link, ...] = ()
     models: tuple[Link, ...] = ()

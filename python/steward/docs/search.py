@@ -131,7 +131,7 @@ def main_documents(site: Site) -> list[Document]:
                 o,
                 (
                     _words(o.team, o.name),
-                    " ".join(team.members),
+                    " ".join((*team.members, team.service_user)),
                     _words(o.contact, o.channel, o.cost_centre),
                     reach,
                 ),

@@ -76,6 +76,7 @@ def team_pages(context: SiteContext, nodes: Sequence[NodePage]) -> tuple[TeamPag
                 kind=team.kind if team else "",
                 layers=team.layers if team else (),
                 members=team.members if team else (),
+                service_user=team.build_user if team else "",
                 namespaces=tuple(
                     (env, registry.namespaces(team_id, env)) for env in ("prod", "staging", "dev")
                 )

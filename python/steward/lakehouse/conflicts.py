@@ -33,6 +33,17 @@ CONFLICTS = (
     "MetadataChangedException",
     "ProtocolChangedException",
 )
+CREATE_RACES = (
+    "DELTA_CREATE_TABLE_WITH_NON_EMPTY_LOCATION",
+    "TABLE_OR_VIEW_ALREADY_EXISTS",
+    "SCHEMA_ALREADY_EXISTS",
+    "AlreadyExistsException",
+)
+"""What a `CREATE ... IF NOT EXISTS` meets when another writer creates the same table at
+the same moment (two teams' first builds in an environment both create the ops tables):
+the other's files are there before its first commit, or its metastore entry appears
+between the check and the create. Sent again, the statement finds the table and does
+nothing."""
 DEFAULT_RETRIES = 3
 
 
@@ -53,22 +64,37 @@ def pause(attempt: int) -> float:
     return min(30.0, 2.0 ** (attempt - 1)) * (0.5 + random.random())
 
 
-def with_retries(action: Callable[[], T], what: str, say: Callable[[str], None]) -> T:
-    """`action()`, sent again while it fails with a Delta conflict (at most `retries()`)."""
+def create_race(message: str) -> str | None:
+    """The concurrent-create error named in a message, or None (see CREATE_RACES)."""
+    return next((name for name in CREATE_RACES if name in message), None)
+
+
+def with_retries(
+    action: Callable[[], T], what: str, say: Callable[[str], None], *, creates: bool = False
+) -> T:
+    """`action()`, sent again while it fails with a Delta conflict (at most `retries()`);
+    with `creates` (an idempotent `CREATE ... IF NOT EXISTS`) also on a concurrent create."""
     attempt = 0
     while True:
         try:
             return action()
         except Exception as exc:
             conflict = delta_conflict(str(exc))
+            race = create_race(str(exc)) if creates and conflict is None else None
             limit = retries()
-            if conflict is None or attempt >= limit:
+            if (conflict is None and race is None) or attempt >= limit:
                 raise
             attempt += 1
             wait = pause(attempt)
-            say(
-                f"Delta write conflict ({conflict}) for {what}: another writer committed to "
-                f"the same table first; nothing of this statement was committed; retry "
-                f"{attempt} of {limit} in {wait:.1f} s"
-            )
+            if race is not None:
+                say(
+                    f"concurrent create ({race}) of {what}: another build created it at the "
+                    f"same moment; retry {attempt} of {limit} in {wait:.1f} s"
+                )
+            else:
+                say(
+                    f"Delta write conflict ({conflict}) for {what}: another writer committed "
+                    f"to the same table first; nothing of this statement was committed; retry "
+                    f"{attempt} of {limit} in {wait:.1f} s"
+                )
             time.sleep(wait)

@@ -12,6 +12,7 @@ by their owner.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from steward.lakehouse.conflicts import with_retries
 from steward.teambuild.context import RunContext, environment
 
 Row = dict[str, Any]
+_IF_NOT_EXISTS = re.compile(r"^\s*CREATE\s+(SCHEMA|TABLE|VIEW)\s+IF\s+NOT\s+EXISTS\b", re.I)
 ENGINE_TEAM = "spark.steward.team"
 ENGINE_REGISTRY = "spark.steward.registry"
 
@@ -185,6 +187,7 @@ class GuardedConnection:
                 lambda: self.connection.execute(sql),
                 "steward's operations tables",
                 lambda line: print(f"steward: {line}", file=sys.stderr, flush=True),
+                creates=_IF_NOT_EXISTS.search(sql) is not None,
             )
             return
         self.connection.execute(sql)
