@@ -62,7 +62,8 @@ THROUGH = START + timedelta(days=2)  # the late files of 29 and 30 March arrive 
 PRODUCERS = ("dutchgrid", "electra", "platform")  # the teams that feed silver_platform.readings
 PAR_ENV = f"{ENV}_par"  # day 1 again, every team at once (`--parallel`)
 RT_ENV = f"{ENV}_rt"  # the red team's victim and attackers
-SERVED_ENVS = [ENV, PAR_ENV, RT_ENV]  # the Thrift Server's engine guard governs all three
+RACE_ENV = f"{ENV}_race"  # first builds that create the ops tables at the same moment
+SERVED_ENVS = [ENV, PAR_ENV, RT_ENV, RACE_ENV]  # where the server's guard lets teams write
 
 # country -> its conformed silver, which silver_platform.readings unions
 CONFORMED = {
@@ -259,7 +260,7 @@ def test_first_builds_that_create_the_ops_tables_at_once_all_record(
 
     from steward.ops.store import OpsStore
 
-    context = replace(cluster.context, env=f"{ENV}_race")
+    context = replace(cluster.context, env=RACE_ENV)
     with environment(cluster.server.environment()):
         stores = [OpsStore.open(context) for _ in range(4)]
     start = threading.Barrier(len(stores))
@@ -278,7 +279,7 @@ def test_first_builds_that_create_the_ops_tables_at_once_all_record(
     for thread in threads:
         thread.join(timeout=600)
     assert not failures, failures[0]
-    tables = {row[1] for row in cluster.query(f"show tables in {ENV}_race_ops_platform")}
+    tables = {row[1] for row in cluster.query(f"show tables in {RACE_ENV}_ops_platform")}
     assert {"invocations", "node_results", "upstream_decisions"} <= tables
 
 
@@ -326,6 +327,46 @@ def test_cost_on_the_cluster_reconciles(
     assert document["reconciled"], document["reconciliation"]
     assert set(document["teams"]) == set(cluster.order)
     assert document["measured"] > 0
+
+
+def test_health_on_the_cluster_judges_every_product_from_its_history(
+    cluster: ClusterRun, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`steward health --target cluster`: every data product of the project, its owner,
+    its last build and its tests, from the run history the cluster builds wrote."""
+    as_of = f"{THROUGH + timedelta(days=1)}T06:00"
+    with environment(cluster.server.environment()):
+        code = main(
+            [
+                "health",
+                "--target",
+                "cluster",
+                "--env",
+                ENV,
+                "--as-of",
+                as_of,
+                "--no-audit",
+                "--format",
+                "json",
+                "--project-dir",
+                str(cluster.context.project_dir),
+            ]
+        )
+    report = json.loads(capsys.readouterr().out)
+    assert code == (0 if report["healthy"] else 1)
+    public = {
+        uid: node["group"]
+        for uid, node in cluster.manifest["nodes"].items()
+        if node["resource_type"] == "model" and node.get("access") == "public"
+    }
+    products = {p["product"]: p for p in report["products"]}
+    assert set(products) == set(public)
+    for uid, product in products.items():
+        assert product["team"] == public[uid], uid
+        assert product["last_status"] == "success", uid
+        assert product["last_success_at"] is not None, uid
+    statuses = [status for p in products.values() for status in p["tests"].values()]
+    assert "pass" in statuses and set(statuses) <= {"pass", "warn"}  # as they last ran
 
 
 def built_relations(cluster: ClusterRun, group: str | None = None) -> set[str]:
