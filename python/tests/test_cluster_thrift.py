@@ -305,13 +305,14 @@ def test_spark_metrics_per_model_come_from_the_server_event_log(cluster: Cluster
     assert readings and max(r[4] or 0 for r in readings) > 0
 
 
-def test_cost_on_the_cluster_reconciles(
-    cluster: ClusterRun, capsys: pytest.CaptureFixture[str]
-) -> None:
+def ops_report(
+    cluster: ClusterRun, capsys: pytest.CaptureFixture[str], command: str, *args: str
+) -> tuple[int, Any]:
+    """`steward <command> --target cluster --env ENV --format json ...`: exit code, report."""
     with environment(cluster.server.environment()):
         code = main(
             [
-                "cost",
+                command,
                 "--target",
                 "cluster",
                 "--env",
@@ -320,9 +321,16 @@ def test_cost_on_the_cluster_reconciles(
                 "json",
                 "--project-dir",
                 str(cluster.context.project_dir),
+                *args,
             ]
         )
-    document = json.loads(capsys.readouterr().out)
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_cost_on_the_cluster_reconciles(
+    cluster: ClusterRun, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, document = ops_report(cluster, capsys, "cost")
     assert code == 0
     assert document["reconciled"], document["reconciliation"]
     assert set(document["teams"]) == set(cluster.order)
@@ -335,24 +343,7 @@ def test_health_on_the_cluster_judges_every_product_from_its_history(
     """`steward health --target cluster`: every data product of the project, its owner,
     its last build and its tests, from the run history the cluster builds wrote."""
     as_of = f"{THROUGH + timedelta(days=1)}T06:00"
-    with environment(cluster.server.environment()):
-        code = main(
-            [
-                "health",
-                "--target",
-                "cluster",
-                "--env",
-                ENV,
-                "--as-of",
-                as_of,
-                "--no-audit",
-                "--format",
-                "json",
-                "--project-dir",
-                str(cluster.context.project_dir),
-            ]
-        )
-    report = json.loads(capsys.readouterr().out)
+    code, report = ops_report(cluster, capsys, "health", "--as-of", as_of, "--no-audit")
     assert code == (0 if report["healthy"] else 1)
     public = {
         uid: node["group"]

@@ -15,7 +15,6 @@ extension), in the tests' own lakehouse; the victim is built once.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,10 +29,9 @@ from steward.guard.export import EXTENSION_CLASS
 from steward.lakehouse import jars
 from steward.project.registry import read_registry
 from steward.teambuild.context import RunContext
-from steward.teambuild.runner import invoke_dbt
 
 from .conftest import PROJECT_DIR
-from .redteam import base_project, load_cases
+from .redteam import base_project, load_cases, run_case_dbt
 from .spark_support import content_hash, rows, spark
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
@@ -56,12 +54,6 @@ class Arena:
     """A bare pyspark session of the process's SparkContext, as team commercial_analytics."""
 
     def dbt(self, project: Path, team: str | None, args: list[str]) -> tuple[Any, str]:
-        said: list[str] = []
-
-        def collect(event: Any) -> None:
-            if event.info.level in ("error", "warn"):
-                said.append(event.info.msg)
-
         context = RunContext(
             project_dir=project,
             env=ENV,
@@ -69,16 +61,7 @@ class Arena:
             lakehouse_dir=self.lakehouse,
             landing_dir=self.base / "landing",
         )
-        variables = {
-            "victim_root": self.location.rsplit("/", 1)[0],
-            "victim_location": self.location,
-        }
-        result = invoke_dbt(context, [*args, "--vars", json.dumps(variables)], [collect])
-        for node in getattr(result.result, "results", None) or []:
-            said.append(str(node.message))
-        if result.exception is not None:
-            said.append(str(result.exception))
-        return result, "\n".join(said)
+        return run_case_dbt(context, args, self.location)
 
 
 def victim_state() -> tuple[int, tuple[int, int]]:

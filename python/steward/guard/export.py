@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from steward.errors import UserError
-from steward.project.model import Registry
+from steward.project.model import Registry, default_service_user
 from steward.project.namespaces import PROD, env_prefix
 from steward.project.registry import REGISTRY_PATH, read_registry
+from steward.teambuild.context import ENV_NAME
 
 FORMAT = 1
-ENV_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 EXTENSION_CLASS = "steward.spark.guard.StewardGuardExtension"
 """What to append to `spark.sql.extensions`."""
 JAR = Path(__file__).resolve().parents[3] / "jvm" / "steward-guard" / "target" / "steward-guard.jar"
@@ -98,7 +97,7 @@ def cluster_user(project_dir: Path, team: str | None) -> dict[str, str]:
         return {}
     registry, _ = read_registry(project_dir)
     entry = registry.team(team) if registry is not None else None
-    return {THRIFT_USER_ENV_VAR: entry.build_user if entry else f"svc_{team}"}
+    return {THRIFT_USER_ENV_VAR: entry.build_user if entry else default_service_user(team)}
 
 
 def server_conf(registry_file: Path, jar: Path = JAR) -> dict[str, str]:

@@ -198,6 +198,11 @@ class Package:
     """The `vars:` of the package's own dbt_project.yml (the root project's win)."""
 
 
+def default_service_user(team_id: str) -> str:
+    """The user a team's orchestrated builds connect as when the registry names none."""
+    return f"svc_{team_id}"
+
+
 @dataclass(frozen=True)
 class Team:
     id: str
@@ -217,7 +222,7 @@ class Team:
 
     @property
     def build_user(self) -> str:
-        return self.service_user or f"svc_{self.id}"
+        return self.service_user or default_service_user(self.id)
 
     @property
     def users(self) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from steward.errors import UserError
+from steward.project.model import default_service_user
 from steward.project.namespaces import LAYERS
 from steward.project.yamlio import LineDict, LineList
 
@@ -166,7 +167,7 @@ def _check_users(spec: RegistrySpec, data: Any, path: str) -> None:
         named: list[tuple[str, tuple[Any, ...]]] = [
             (m, ("teams", index, "members", k)) for k, m in enumerate(team.members)
         ]
-        build_user = team.service_user or f"svc_{team.id}"
+        build_user = team.service_user or default_service_user(team.id)
         named.append((build_user, ("teams", index, "service_user" if team.service_user else "id")))
         for user, loc in named:
             line = _line(data, loc)

@@ -19,7 +19,7 @@ from steward.errors import UserError
 from steward.lakehouse import jars
 
 TARGETS = ("local", "cluster")
-_ENV_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+ENV_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _AS_OF = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
 
 
@@ -55,7 +55,7 @@ class RunContext:
     def __post_init__(self) -> None:
         if self.target not in TARGETS:
             raise UserError(f"unknown target '{self.target}': use one of {', '.join(TARGETS)}")
-        if self.env is not None and not _ENV_NAME.match(self.env):
+        if self.env is not None and not ENV_NAME.match(self.env):
             raise UserError(
                 f"environment '{self.env}' is not a valid name: "
                 "use lower snake case, e.g. dev, staging, prod"
