@@ -218,3 +218,31 @@ def test_a_concurrent_create_is_retried_only_for_an_idempotent_create(
     with pytest.raises(RuntimeError, match="NON_EMPTY_LOCATION"):
         conflicts.with_retries(loses_the_race_once, "t", said.append)
     assert len(attempts) == 1
+
+
+@pytest.mark.parametrize(
+    ("message", "name"),
+    [
+        (
+            "[DELTA_CREATE_TABLE_WITH_NON_EMPTY_LOCATION] Cannot create table "
+            "('`ci_ops_platform`.`invocations`'). The associated location is not empty",
+            "DELTA_CREATE_TABLE_WITH_NON_EMPTY_LOCATION",
+        ),
+        # Delta's own check after it wrote the log, met on a Thrift Server (CI, 2 cores)
+        (
+            "org.apache.hive.service.cli.HiveSQLException: Error running query: "
+            "[DELTA_TABLE_ALREADY_EXISTS] Table `ci_ops_platform`.`invocations` already exists.",
+            "DELTA_TABLE_ALREADY_EXISTS",
+        ),
+        (
+            "[TABLE_OR_VIEW_ALREADY_EXISTS] Cannot create table or view "
+            "`ci_ops_platform`.`invocations` because it already exists.",
+            "TABLE_OR_VIEW_ALREADY_EXISTS",
+        ),
+        ("[SCHEMA_ALREADY_EXISTS] Cannot create schema `ci_ops_platform`", "SCHEMA_ALREADY_EXISTS"),
+    ],
+)
+def test_each_way_a_concurrent_create_fails_is_a_race(message: str, name: str) -> None:
+    from steward.lakehouse.conflicts import create_race
+
+    assert create_race(message) == name

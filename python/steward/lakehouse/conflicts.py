@@ -36,13 +36,15 @@ CONFLICTS = (
 CREATE_RACES = (
     "DELTA_CREATE_TABLE_WITH_NON_EMPTY_LOCATION",
     "TABLE_OR_VIEW_ALREADY_EXISTS",
+    "DELTA_TABLE_ALREADY_EXISTS",
     "SCHEMA_ALREADY_EXISTS",
     "AlreadyExistsException",
 )
 """What a `CREATE ... IF NOT EXISTS` meets when another writer creates the same table at
 the same moment (two teams' first builds in an environment both create the ops tables):
 the other's files are there before its first commit, or its metastore entry appears
-between the check and the create. Sent again, the statement finds the table and does
+between the check and the create (Spark's or Delta's own "already exists", whichever
+check it meets). Sent again, the statement finds the table and does
 nothing."""
 DEFAULT_RETRIES = 3
 
