@@ -40,8 +40,15 @@
   {%- if window.get('grain', 'day') == 'month' -%}
     {%- set start_expr = "trunc(" ~ start_expr ~ ", 'MM')" -%}
   {%- endif -%}
-  {%- set result = run_query("select cast(" ~ start_expr ~ " as string) as window_start from " ~ (relation or this)) -%}
+  {%- set sql = "select cast(" ~ start_expr ~ " as string) as window_start from " ~ (relation or this) -%}
+  {#- asked for by the model's SQL and by its merge: one query per model and run (the table
+      changes only when the model itself is written, after both have asked) -#}
+  {%- set cache = adapter.steward_run_cache() if adapter.steward_run_cache is defined else {} -%}
+  {%- set key = 'window_start ' ~ invocation_id ~ ' ' ~ sql -%}
+  {%- if key in cache -%}{{ return(cache[key]) }}{%- endif -%}
+  {%- set result = run_query(sql) -%}
   {%- set value = result.columns[0].values()[0] if result is not none and result.rows | length > 0 else none -%}
+  {%- do cache.update({key: value}) -%}
   {{ return(value) }}
 {% endmacro %}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from steward.data.delivery import deliver
@@ -11,8 +12,12 @@ from steward.teambuild.runner import TeamRun, build_teams, teams_in_order
 __all__ = ["build_all", "content_hash", "deliver", "rows", "scalar", "spark", "tables_of"]
 
 
-def build_all(context: RunContext, extra_args: list[str] | None = None) -> list[TeamRun]:
-    return build_teams(context, teams_in_order(context), extra_args or [])
+def build_all(
+    context: RunContext,
+    extra_args: list[str] | None = None,
+    callbacks: Sequence[Callable[[Any], None]] = (),
+) -> list[TeamRun]:
+    return build_teams(context, teams_in_order(context), extra_args or [], callbacks=callbacks)
 
 
 def spark() -> Any:

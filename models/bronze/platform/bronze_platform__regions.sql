@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reference_table') }}
 
 -- The 30 regions of the four countries, as landed.
 {{ steward_reference_csv(

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reference_table') }}
 
 -- Tariffs per country, as landed.
 {{ steward_reference_csv(

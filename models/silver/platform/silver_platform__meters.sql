@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reference_table') }}
 
 -- Every meter of the group, with its country, region and tariff. One row per meter.
 with landed as (

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reference_table') }}
 
 -- The 30 regions of the group's four countries. One row per region.
 select distinct

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reference_table') }}
 
 -- Tariffs of the four countries with their prices. One row per tariff.
 select distinct

@@ -10,16 +10,21 @@ baseline. It reports:
 - the ratio of the last incremental day to the first (does a run stay flat as history
   grows? goal <= 1.3);
 - the ratio of the ingestion path's models (bronze and silver, as merges) to the plain
-  append of the same rows (goal <= 1.5).
+  append of the same rows (goal <= 1.5);
+- the Spark statements dbt sent each day (goal <= 60) and the Delta commits they made
+  (goal <= 40): at this scale a day's cost is mostly the number of statements, each of
+  which pays for planning, code generation and a commit, not the volume of data.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,8 +35,10 @@ from steward.data.delivery import deliver
 from steward.teambuild.context import RunContext
 from steward.teambuild.order import BuildPlan
 from steward.teambuild.runner import invoke_dbt, parse_manifest
+from steward.teambuild.statements import StatementLog
 
 INGESTION_TEAMS = ("dutchgrid", "electra", "platform")
+PLAIN_SCHEMA = "bench_plain_append"
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,9 @@ class DayTiming:
     ingestion_model_seconds: float
     append_seconds: float
     teams: list[TeamTiming] = field(default_factory=list)
+    statements: int = 0
+    delta_commits: int = 0
+    statements_by_verb: dict[str, int] = field(default_factory=dict)
 
     @property
     def rows_per_second(self) -> float:
@@ -136,6 +146,21 @@ def _append_plain(spark: Any, files: list[Path], schema: str) -> float:
     return time.perf_counter() - started
 
 
+_COMMIT_FILE = re.compile(r"^\d{20}\.json$")
+
+
+def delta_commits(lakehouse: Path, skip: str) -> int:
+    """Delta commits so far of every table under `lakehouse` (one `_delta_log/<version>.json`
+    each), but those of schema `skip` (the baseline's)."""
+    return sum(
+        1
+        for log in lakehouse.rglob("_delta_log")
+        if skip not in log.parts[-3]
+        for path in log.iterdir()
+        if _COMMIT_FILE.match(path.name)
+    )
+
+
 def _team_timing(team: str, seconds: float, result: Any) -> TeamTiming:
     models = tests = 0.0
     for node_result in getattr(result.result, "results", None) or []:
@@ -190,6 +215,8 @@ def run(
         for index, day in enumerate(generated.config.dates):
             files = deliver(generated.landing, landing, day)
             landed = _count_rows(files)
+            commits_before = delta_commits(work / "lakehouse", PLAIN_SCHEMA)
+            statements = StatementLog()
             teams = []
             for team in order:
                 run_context = RunContext(
@@ -203,11 +230,15 @@ def run(
                 )
                 seconds, result = _timed(
                     functools.partial(
-                        invoke_dbt, run_context, ["build", "--select", f"group:{team}", "--quiet"]
+                        invoke_dbt,
+                        run_context,
+                        ["build", "--select", f"group:{team}", "--quiet"],
+                        [statements],
                     )
                 )
                 teams.append(_team_timing(team, seconds, result))
-            append_seconds = _append_plain(spark, files, "bench_plain_append")
+            commits = delta_commits(work / "lakehouse", PLAIN_SCHEMA) - commits_before
+            append_seconds = _append_plain(spark, files, PLAIN_SCHEMA)
             timing = DayTiming(
                 day=day.isoformat(),
                 landed_rows=landed,
@@ -217,6 +248,11 @@ def run(
                 ),
                 append_seconds=round(append_seconds, 2),
                 teams=teams,
+                statements=len(statements),
+                delta_commits=commits,
+                statements_by_verb=dict(
+                    Counter(s.verb for s in statements.statements).most_common()
+                ),
             )
             timings.append(timing)
             failed = [t.team for t in teams if not t.success]
@@ -224,7 +260,8 @@ def run(
                 f"day {index + 1} {day}: {landed:,} rows, build {timing.build_seconds:.1f} s "
                 f"({timing.rows_per_second:,.0f} rows/s), ingestion models "
                 f"{timing.ingestion_model_seconds:.1f} s, "
-                f"plain append {timing.append_seconds:.1f} s"
+                f"plain append {timing.append_seconds:.1f} s, {timing.statements} statements, "
+                f"{timing.delta_commits} Delta commits"
                 + (f", FAILED: {', '.join(failed)}" if failed else "")
             )
         return PipelineBenchmark(rows_per_day, timings, start_seconds)
@@ -234,13 +271,14 @@ def report(benchmark: PipelineBenchmark) -> str:
     lines = [
         f"pipeline benchmark: {benchmark.rows_per_day:,} rows/day, {len(benchmark.days)} day(s)",
         f"{'day':<12}{'landed rows':>12}{'build s':>10}{'rows/s':>10}"
-        f"{'ingest models s':>17}{'append s':>10}",
+        f"{'ingest models s':>17}{'append s':>10}{'statements':>12}{'commits':>9}",
     ]
     for index, day in enumerate(benchmark.days):
         label = f"{day.day}{' (1st)' if index == 0 else ''}"
         lines.append(
             f"{label:<12}{day.landed_rows:>12,}{day.build_seconds:>10.1f}{day.rows_per_second:>10,.0f}"
             f"{day.ingestion_model_seconds:>17.1f}{day.append_seconds:>10.1f}"
+            f"{day.statements:>12,}{day.delta_commits:>9,}"
         )
     ratio = benchmark.incremental_ratio
     lines.append(
@@ -252,6 +290,14 @@ def report(benchmark: PipelineBenchmark) -> str:
         "ingestion merge models / plain append: "
         + ("n/a" if merge is None else f"{merge:.2f} (goal <= 1.5)")
     )
+    incremental = benchmark.days[1:] or benchmark.days
+    if incremental:
+        last = incremental[-1]
+        lines.append(
+            f"statements / incremental day: {last.statements} (goal <= 60); Delta commits: "
+            f"{last.delta_commits} (goal <= 40); most sent: "
+            + ", ".join(f"{verb} {n}" for verb, n in list(last.statements_by_verb.items())[:6])
+        )
     return "\n".join(lines)
 
 

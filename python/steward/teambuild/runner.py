@@ -188,13 +188,15 @@ def build_team(
     plan: BuildPlan | None = None,
     teams: Sequence[str] = (),
     states: MutableMapping[str, history.NodeState] | None = None,
+    callbacks: Sequence[Callable[[Any], None]] = (),
 ) -> TeamRun:
     """`dbt build` of exactly the team's models (its dbt group) and their tests.
 
     With a manifest, the upstream products of other teams are checked first (see
     steward.teambuild.upstream): models that depend on an unhealthy one are excluded.
     `states` is the run history's latest node states when the caller has read it (and
-    gets this build's); otherwise it is read here. After dbt, the build is recorded in
+    gets this build's); otherwise it is read here. `callbacks` receive dbt's events (see
+    `steward.teambuild.statements`). After dbt, the build is recorded in
     the ops tables (`steward.ops.record`); a failure to record is said, never fatal.
     """
     plan = plan or BuildPlan.load(context.project_dir)
@@ -232,7 +234,7 @@ def build_team(
     if exclude:
         args += ["--exclude", *exclude]
     cursor = _event_log(team_context)
-    result = invoke_dbt(team_context, args)
+    result = invoke_dbt(team_context, args, callbacks)
     invocation_id = _invocation_id()
     if result.result is None:
         if isinstance(result.exception, UserError):
@@ -278,6 +280,7 @@ def build_teams(
     extra_args: Sequence[str] = (),
     ignore_upstream: bool = False,
     plan: BuildPlan | None = None,
+    callbacks: Sequence[Callable[[Any], None]] = (),
 ) -> list[TeamRun]:
     """Build `teams` in the order given, each after checking the products it reads. The
     layered configuration is checked first, and `dev` becomes the developer's own
@@ -296,6 +299,7 @@ def build_teams(
             plan=plan,
             teams=teams,
             states=states,
+            callbacks=callbacks,
         )
         for team in teams
     ]

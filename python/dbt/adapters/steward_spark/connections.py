@@ -64,8 +64,10 @@ class StewardSparkCredentials(SparkCredentials):
     def type(self) -> str:
         return "steward_spark"
 
-    def _connection_keys(self) -> tuple[str, ...]:
-        return (*super()._connection_keys(), "team", "storage_prefix")
+    # `team` and `storage_prefix` are deliberately not connection keys: dbt hashes those
+    # into its partial-parse check, so each team's build would re-parse the whole project
+    # (a day's six team builds parsed it six times). No model's SQL depends on them; the
+    # guard reads them from the credentials, and `steward build` prints the team.
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dbt.adapters.base.impl import AdapterTrackingRelationInfo
+from dbt.adapters.base.impl import AdapterTrackingRelationInfo, available
 from dbt.adapters.contracts.connection import AdapterResponse
 from dbt.adapters.spark.impl import SparkAdapter
 from dbt_common.exceptions import DbtRuntimeError
@@ -14,6 +14,19 @@ from dbt.adapters.steward_spark.connections import StewardSparkConnectionManager
 
 class StewardSparkAdapter(SparkAdapter):
     ConnectionManager = StewardSparkConnectionManager  # type: ignore[assignment]
+
+    def __init__(self, config: Any, mp_context: Any) -> None:
+        super().__init__(config, mp_context)
+        self._run_cache: dict[str, Any] = {}
+
+    @available
+    def steward_run_cache(self) -> dict[str, Any]:
+        """Values a macro computes once per dbt invocation and reads again: a model's
+        window start is asked for by its compiled SQL (input filter, twice in most models)
+        and by its merge (target pruning), one query instead of three. dbt makes a new
+        adapter for each invocation, so nothing outlives it; macros key their entries by
+        `invocation_id` as well."""
+        return self._run_cache
 
     @classmethod
     def get_adapter_run_info(cls, config: Any) -> AdapterTrackingRelationInfo:
