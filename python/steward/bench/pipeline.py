@@ -18,6 +18,7 @@ baseline. It reports:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
@@ -203,9 +204,10 @@ def run(
         order = BuildPlan.load(project_dir).order()
         # dbt starts the embedded Spark with the profile's settings (Delta, warehouse, jars);
         # the baseline then uses that same session.
-        start_seconds, _ = _timed(
-            lambda: invoke_dbt(context, ["show", "--inline", "select 1 as ready", "--quiet"])
-        )
+        with contextlib.redirect_stdout(sys.stderr):  # `dbt show` prints its one row
+            start_seconds, _ = _timed(
+                lambda: invoke_dbt(context, ["show", "--inline", "select 1 as ready", "--quiet"])
+            )
         from pyspark.sql import SparkSession
 
         spark = SparkSession.builder.getOrCreate()
@@ -264,6 +266,9 @@ def run(
                 f"{timing.delta_commits} Delta commits"
                 + (f", FAILED: {', '.join(failed)}" if failed else "")
             )
+        # Spark writes its event log into the lakehouse until it stops: stop it before the
+        # temporary folder goes, or its shutdown hook fails on the missing file
+        spark.stop()
         return PipelineBenchmark(rows_per_day, timings, start_seconds)
 
 
