@@ -299,7 +299,7 @@ def report(benchmark: PipelineBenchmark) -> str:
     if incremental:
         last = incremental[-1]
         lines.append(
-            f"statements / incremental day: {last.statements} (goal <= 60); Delta commits: "
+            f"statements on {last.day}: {last.statements} (goal <= 60); Delta commits: "
             f"{last.delta_commits} (goal <= 40); most sent: "
             + ", ".join(f"{verb} {n}" for verb, n in list(last.statements_by_verb.items())[:6])
         )
