@@ -39,10 +39,11 @@
 {% macro steward_inputs_fingerprint() %}
   {%- set parts = [compiled_code, tojson(model.columns, sort_keys=true), tojson(model.config, sort_keys=true)] -%}
   {%- for input_id in model.depends_on.nodes -%}
-    {%- set node = graph.sources[input_id] if input_id.startswith('source.') else graph.nodes.get(input_id) -%}
+    {%- set is_source = input_id.startswith('source.') -%}
+    {%- set node = graph.sources[input_id] if is_source else graph.nodes.get(input_id) -%}
     {%- if node is none -%}{{ return(none) }}{%- endif -%}
-    {%- set relation = api.Relation.create(database=node.database, schema=node.schema, identifier=node.identifier if input_id.startswith('source.') else node.alias) -%}
-    {%- if input_id.startswith('source.') -%}
+    {%- set relation = api.Relation.create(database=node.database, schema=node.schema, identifier=node.identifier if is_source else node.alias) -%}
+    {%- if is_source -%}
       {%- if not node.meta.get('landing') -%}{{ return(none) }}{%- endif -%}
       {%- set sql = "select sha2(concat_ws('|', sort_array(collect_set(concat(_source_file, '@', cast(_file_modified_at as string))))), 256) from " ~ relation -%}
     {%- else -%}
@@ -52,7 +53,7 @@
     {%- set result = run_query(sql) -%}
     {%- if result is none or result.rows | length == 0 -%}{{ return(none) }}{%- endif -%}
     {%- set row = result.rows[0] -%}
-    {%- set value = row[0] if input_id.startswith('source.') else row['version'] ~ '@' ~ row['timestamp'] -%}
+    {%- set value = row[0] if is_source else row['version'] ~ '@' ~ row['timestamp'] -%}
     {%- if value is none -%}{{ return(none) }}{%- endif -%}
     {%- do parts.append(input_id ~ '=' ~ value) -%}
   {%- endfor -%}

@@ -143,7 +143,10 @@ def _append_plain(spark: Any, files: list[Path], schema: str) -> float:
             frame = spark.read.json(paths)
         else:
             frame = spark.read.parquet(*paths)
-        frame.write.format("delta").mode("append").saveAsTable(f"{schema}.{country}_readings")
+        # a day with a malformed JSON line has Spark's `_corrupt_record` column, others not
+        frame.write.format("delta").mode("append").option("mergeSchema", "true").saveAsTable(
+            f"{schema}.{country}_readings"
+        )
     return time.perf_counter() - started
 
 
@@ -214,61 +217,65 @@ def run(
         log(f"spark session ready in {start_seconds:.1f} s (dbt parse {parse_seconds:.1f} s)")
 
         timings = []
-        for index, day in enumerate(generated.config.dates):
-            files = deliver(generated.landing, landing, day)
-            landed = _count_rows(files)
-            commits_before = delta_commits(work / "lakehouse", PLAIN_SCHEMA)
-            statements = StatementLog()
-            teams = []
-            for team in order:
-                run_context = RunContext(
-                    project_dir=project_dir,
-                    env="bench",
-                    team=team,
-                    lakehouse_dir=work / "lakehouse",
-                    landing_dir=landing,
-                    # the contracts' freshness is judged as of the replayed day
-                    as_of=f"{day.isoformat()}T23:59",
-                )
-                seconds, result = _timed(
-                    functools.partial(
-                        invoke_dbt,
-                        run_context,
-                        ["build", "--select", f"group:{team}", "--quiet"],
-                        [statements],
+        commits_so_far = 0  # a fresh lakehouse
+        try:
+            for index, day in enumerate(generated.config.dates):
+                files = deliver(generated.landing, landing, day)
+                landed = _count_rows(files)
+                statements = StatementLog()
+                teams = []
+                for team in order:
+                    run_context = RunContext(
+                        project_dir=project_dir,
+                        env="bench",
+                        team=team,
+                        lakehouse_dir=work / "lakehouse",
+                        landing_dir=landing,
+                        # the contracts' freshness is judged as of the replayed day
+                        as_of=f"{day.isoformat()}T23:59",
                     )
+                    seconds, result = _timed(
+                        functools.partial(
+                            invoke_dbt,
+                            run_context,
+                            ["build", "--select", f"group:{team}", "--quiet"],
+                            [statements],
+                        )
+                    )
+                    teams.append(_team_timing(team, seconds, result))
+                # one walk of the lakehouse a day: commits so far, less yesterday's count
+                commits = delta_commits(work / "lakehouse", PLAIN_SCHEMA) - commits_so_far
+                commits_so_far += commits
+                append_seconds = _append_plain(spark, files, PLAIN_SCHEMA)
+                timing = DayTiming(
+                    day=day.isoformat(),
+                    landed_rows=landed,
+                    build_seconds=round(sum(t.seconds for t in teams), 2),
+                    ingestion_model_seconds=round(
+                        sum(t.model_seconds for t in teams if t.team in INGESTION_TEAMS), 2
+                    ),
+                    append_seconds=round(append_seconds, 2),
+                    teams=teams,
+                    statements=len(statements),
+                    delta_commits=commits,
+                    statements_by_verb=dict(
+                        Counter(s.verb for s in statements.statements).most_common()
+                    ),
                 )
-                teams.append(_team_timing(team, seconds, result))
-            commits = delta_commits(work / "lakehouse", PLAIN_SCHEMA) - commits_before
-            append_seconds = _append_plain(spark, files, PLAIN_SCHEMA)
-            timing = DayTiming(
-                day=day.isoformat(),
-                landed_rows=landed,
-                build_seconds=round(sum(t.seconds for t in teams), 2),
-                ingestion_model_seconds=round(
-                    sum(t.model_seconds for t in teams if t.team in INGESTION_TEAMS), 2
-                ),
-                append_seconds=round(append_seconds, 2),
-                teams=teams,
-                statements=len(statements),
-                delta_commits=commits,
-                statements_by_verb=dict(
-                    Counter(s.verb for s in statements.statements).most_common()
-                ),
-            )
-            timings.append(timing)
-            failed = [t.team for t in teams if not t.success]
-            log(
-                f"day {index + 1} {day}: {landed:,} rows, build {timing.build_seconds:.1f} s "
-                f"({timing.rows_per_second:,.0f} rows/s), ingestion models "
-                f"{timing.ingestion_model_seconds:.1f} s, "
-                f"plain append {timing.append_seconds:.1f} s, {timing.statements} statements, "
-                f"{timing.delta_commits} Delta commits"
-                + (f", FAILED: {', '.join(failed)}" if failed else "")
-            )
-        # Spark writes its event log into the lakehouse until it stops: stop it before the
-        # temporary folder goes, or its shutdown hook fails on the missing file
-        spark.stop()
+                timings.append(timing)
+                failed = [t.team for t in teams if not t.success]
+                log(
+                    f"day {index + 1} {day}: {landed:,} rows, build {timing.build_seconds:.1f} s "
+                    f"({timing.rows_per_second:,.0f} rows/s), ingestion models "
+                    f"{timing.ingestion_model_seconds:.1f} s, "
+                    f"plain append {timing.append_seconds:.1f} s, {timing.statements} statements, "
+                    f"{timing.delta_commits} Delta commits"
+                    + (f", FAILED: {', '.join(failed)}" if failed else "")
+                )
+        finally:
+            # Spark writes its event log into the lakehouse until it stops: stop it before
+            # the temporary folder goes, or its shutdown hook fails on the missing file
+            spark.stop()
         return PipelineBenchmark(rows_per_day, timings, start_seconds)
 
 

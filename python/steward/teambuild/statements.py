@@ -7,12 +7,11 @@ asks of Spark (one window-start query per model and run, for instance)."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-_LEADING_COMMENTS = re.compile(r"^(?:\s+|/\*.*?\*/|--[^\n]*(?:\n|$))*", re.DOTALL)
+from steward.sql.classify_text import strip_leading_comments
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ class StatementLog:
         if event.info.name != "SQLQuery":
             return
         node = getattr(getattr(event.data, "node_info", None), "unique_id", "") or ""
-        self.statements.append(Statement(node, _LEADING_COMMENTS.sub("", event.data.sql, 1)))
+        self.statements.append(Statement(node, strip_leading_comments(event.data.sql)))
 
     def __len__(self) -> int:
         return len(self.statements)
