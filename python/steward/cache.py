@@ -3,7 +3,8 @@
 `Store(root).get(kind, key)` / `.put(kind, key, value)`: `key` is the hash of everything
 the value is a function of (`key_of(...)`), so an entry is never stale, only unused; a
 value is JSON (what `json.dumps` takes). The store's `version` (steward's and sqlglot's
-by default) is part of every path: a new release of either reads none of the old entries.
+versions and a digest of steward's own source files by default) is part of every path: a
+new release of either, or any edit of steward's code, reads none of the old entries.
 
 Safe under concurrent writers: each value is written to a temporary file in the entry's
 folder and moved into place with `os.replace`, so a reader sees a whole entry or none.
@@ -18,6 +19,7 @@ ruff's caches do); `STEWARD_CACHE=off` turns it off.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -29,13 +31,21 @@ ENV = "STEWARD_CACHE"
 PROJECT_DIR = ("target", "steward", "cache")
 
 
+@functools.lru_cache(maxsize=1)
 def default_version() -> str:
-    """What the cached values depend on besides their key: the code that computes them."""
+    """What the cached values depend on besides their key: the code that computes them
+    (steward's source files by name, size and modification time: a checkout that edits
+    the renderer reads no entry the old one wrote)."""
     import sqlglot
 
     from steward import __version__
 
-    return f"steward-{__version__}-sqlglot-{sqlglot.__version__}"
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return f"steward-{__version__}-sqlglot-{sqlglot.__version__}-{digest.hexdigest()[:12]}"
 
 
 def key_of(*parts: Any) -> str:

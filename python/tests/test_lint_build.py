@@ -43,6 +43,7 @@ def test_generated_project_is_deterministic(tmp_path: Path) -> None:
 def test_parallel_build_equals_one_process(
     generated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("STEWARD_CACHE", "off")  # the forked workers render and analyse
     project = load_project(generated)
     serial = build.build_context(project, jobs=1)
     monkeypatch.setattr(build, "PARALLEL_MIN_NODES", 1)

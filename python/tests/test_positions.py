@@ -4,6 +4,8 @@ and the YAML shapes that would otherwise fail silently (`yamlio`, `dbt_project`)
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from steward.errors import UserError
@@ -157,3 +159,42 @@ def test_a_project_file_of_the_right_shape_passes() -> None:
     text = (PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8")
     check_shapes(parse_yaml(text, "dbt_project.yml"))
     check_shapes(parse_yaml("name: p\nmodels:\nmodel-paths: models\n", "dbt_project.yml"))
+
+
+def test_yaml_values_keep_their_types_lines_and_anchors() -> None:
+    text = (
+        "defaults: &d\n"
+        "  tags: [a, b]\n"
+        "  retries: 3\n"
+        "models:\n"
+        "  - name: m\n"
+        "    enabled: false\n"
+        "    ratio: 0.5\n"
+        "    since: 2026-03-28\n"
+        "    owner: null\n"
+        "    quoted: '42'\n"
+        "    <<: *d\n"
+        "  - name: n\n"
+        "    tags: *tags_of_d\n"
+    ).replace("*tags_of_d", "[c]")
+    data = parse_yaml(text, "f.yml")
+    first = data["models"][0]
+    assert first == {
+        "name": "m",
+        "enabled": False,
+        "ratio": 0.5,
+        "since": dt.date(2026, 3, 28),
+        "owner": None,
+        "quoted": "42",
+        "tags": ["a", "b"],
+        "retries": 3,
+    }
+    assert first["tags"] is data["defaults"]["tags"]  # an alias is the anchored value
+    assert (data.key_line("models"), data["models"].item_line(1)) == (4, 12)
+    assert (first.line, first.key_line("since"), data["models"][1]["tags"].line) == (5, 8, 13)
+
+
+def test_a_yaml_tag_steward_does_not_know_is_an_error_at_its_line() -> None:
+    with pytest.raises(UserError) as error:
+        parse_yaml("a: 1\nb: !include other.yml\n", "f.yml")
+    assert str(error.value).startswith("f.yml:2: invalid YAML")

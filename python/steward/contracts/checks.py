@@ -149,14 +149,14 @@ def lint_lineage(ctx: LintContext) -> ProjectLineage:
     found = _lineages.get(ctx)
     if found is None:
         rendered = ctx.rendered
-        if rendered.rendered is None:
+        if rendered.complete:
             found = contracts_lineage(rendered, ctx.dependency_graph)
         else:
             # rendered in parallel as a full lint is; what did not change since the last
             # run has its lineage in the project's cache
             from steward.lint.build import build_context
 
-            whole = build_context(ctx.project, rendered.target)
+            whole = build_context(ctx.project, rendered.target, renderer=ctx.renderer)
             found = contracts_lineage(whole.rendered, whole.dependency_graph)
         _lineages[ctx] = found
     return found

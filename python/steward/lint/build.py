@@ -8,6 +8,11 @@ process's: the facts are computed by the same code, merged in project order.
 
 `only` renders a subset (what a change can affect); the other nodes are known by config
 and relation, which is all the rules need to judge a read of them.
+
+With the project's cache on (`steward.cache`, the default), rendering goes through
+`steward.render.cache.CachedRenderer`: a node whose code, config and inputs are unchanged
+since an earlier lint (or docs build) is not rendered again, and only the others are
+rendered, in forked processes when there are many; the facts are then worked out here.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ from collections.abc import Collection, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from steward.cache import project_store
 from steward.lint.context import LintContext, NodeFacts
 from steward.lint.refs import static_graph
 from steward.lint.scope import Affected, affected
 from steward.project.model import Node, Project
+from steward.render.cache import CachedRenderer
 from steward.render.model import RenderedProject, Target
 from steward.render.renderer import Renderer
 from steward.sql.analyze import StatementAnalysis, analyze, remember
@@ -121,6 +128,21 @@ def _parallel(
     return renderer.project_of({uid: f.rendered for uid, f in ordered.items()}), ordered
 
 
+def project_renderer(
+    project: Project,
+    target: Target | None = None,
+    cli_vars: Mapping[str, Any] | None = None,
+    jobs: int | None = None,
+) -> Renderer:
+    """The renderer of a lint: the cached one, unless the cache is off."""
+    store = project_store(project.root)
+    if not store.enabled:
+        return Renderer(project, target, cli_vars)
+    return CachedRenderer(
+        project, store, target, cli_vars, jobs=default_jobs() if jobs is None else jobs
+    )
+
+
 def build_context(
     project: Project,
     target: Target | None = None,
@@ -150,15 +172,18 @@ def _build(
     jobs: int | None,
     renderer: Renderer | None,
 ) -> LintContext:
-    renderer = renderer or Renderer(project, target, cli_vars)
+    jobs = default_jobs() if jobs is None else jobs
+    renderer = renderer or project_renderer(project, target, cli_vars, jobs)
     renderer.prepare()
     unique_ids = [uid for uid in project.nodes if only is None or uid in only]
-    jobs = default_jobs() if jobs is None else jobs
+    if isinstance(renderer, CachedRenderer):
+        nodes = renderer.render_nodes(unique_ids)
+        return LintContext(renderer.project_of(nodes), renderer=renderer)
     if jobs > 1 and len(unique_ids) >= PARALLEL_MIN_NODES:
         done = _parallel(renderer, unique_ids, jobs)
         if done is not None:
-            return LintContext(*done)
-    return LintContext(renderer.project_of(renderer.render_nodes(unique_ids)))
+            return LintContext(*done, renderer=renderer)
+    return LintContext(renderer.project_of(renderer.render_nodes(unique_ids)), renderer=renderer)
 
 
 def changed_context(
@@ -170,7 +195,7 @@ def changed_context(
     jobs: int | None = None,
 ) -> tuple[LintContext, Affected]:
     """The context of a change to `files`: only what it can affect is rendered."""
-    renderer = Renderer(project, target, cli_vars)
+    renderer = project_renderer(project, target, cli_vars, jobs)
     renderer.prepare()
     teams: dict[str, str | None] = {uid: node.team for uid, node in project.nodes.items()}
     teams.update({uid: source.team for uid, source in project.sources.items()})

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from steward.graph import DependencyGraph
+    from steward.render.renderer import Renderer
 
 _MODEL_NAME = re.compile(r"^(?P<prefix>[a-z][a-z0-9_]*?)__(?P<entity>[a-z0-9][a-z0-9_]*)$")
 
@@ -121,9 +122,15 @@ class LintContext:
     get facts without reads or writes."""
 
     def __init__(
-        self, rendered: RenderedProject, facts: Mapping[str, NodeFacts] | None = None
+        self,
+        rendered: RenderedProject,
+        facts: Mapping[str, NodeFacts] | None = None,
+        renderer: Renderer | None = None,
     ) -> None:
         self.rendered = rendered
+        # what rendered it (prepared: every config and relation resolved), when known: a
+        # rule that needs the nodes a partial context left out renders them with it
+        self.renderer = renderer
         self.project: Project = rendered.project
         self.registry: Registry | None = rendered.project.registry
         self._blanked: dict[str, str] = {}

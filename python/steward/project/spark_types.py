@@ -8,6 +8,7 @@ opposite case, else *changed*.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import sqlglot
@@ -33,9 +34,10 @@ LOGICAL_TYPES: dict[str, tuple[str, ...]] = {
 """ODCS logical type -> the Spark type families that may carry it."""
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise(text: str) -> str | None:
     """The canonical spelling of a Spark type (`decimal(18,6)`, `int`, `array<string>`),
-    or None when it is not a Spark SQL type."""
+    or None when it is not a Spark SQL type (a project spells few types, many times)."""
     try:
         built = exp.DataType.build(text.strip(), dialect="spark")
     except (sqlglot.errors.SqlglotError, ValueError):

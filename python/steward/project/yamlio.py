@@ -66,48 +66,88 @@ class Duplicate:
         )
 
 
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Builder:
+    """Python values of a composed YAML document: mappings as `LineDict`, lists as
+    `LineList`, plain strings as they are; other scalars (numbers, booleans, nulls, dates)
+    and any other tag through the loader's own constructors. A walk of the node tree, not
+    PyYAML's generic `construct_object` for every node: that was most of a yml's load."""
+
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.built: dict[int, Any] = {}  # an anchor's node -> its one value
+
+    def value(self, node: yaml.Node) -> Any:
+        found = self.built.get(id(node))
+        if found is not None:
+            return found
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STR:
+                return node.value
+            return self.loader.construct_object(node, deep=True)
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQUENCE_TAG:
+            items = LineList()
+            self.built[id(node)] = items
+            items.extend(self.value(child) for child in node.value)
+            items.line = node.start_mark.line + 1
+            items.item_lines = [child.start_mark.line + 1 for child in node.value]
+            return items
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAPPING_TAG:
+            return self.mapping(node)
+        return self.loader.construct_object(node, deep=True)
+
+    def mapping(self, node: yaml.MappingNode) -> LineDict:
+        # a key given twice: YAML keeps the last one silently, the first is a setting that
+        # does nothing (keys a `<<` merge brings in may be overridden, as YAML intends)
+        own = {id(k) for k, _ in node.value if k.tag != _MERGE}
+        own_lines: dict[Any, int] = {}
+        self.loader.flatten_mapping(node)
+        result = LineDict()
+        self.built[id(node)] = result
+        result.line = node.start_mark.line + 1
+        sink = getattr(self.loader, "duplicates", None)
+        for key_node, value_node in node.value:
+            key = self.value(key_node)
+            try:
+                hash(key)
+            except TypeError:
+                key = str(key)
+            line = key_node.start_mark.line + 1
+            if id(key_node) in own:
+                if key in own_lines and sink is not None:
+                    sink.append(Duplicate(str(key), line, own_lines[key]))
+                elif key in own_lines:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"duplicate key `{key}` (first on line {own_lines[key]}): YAML keeps "
+                        "only the last one; remove or merge one of them",
+                        key_node.start_mark,
+                    )
+                own_lines[key] = line
+            result[key] = self.value(value_node)
+            result.key_lines[key] = line
+        return result
+
+
+_MAPPING_TAG = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
+_SEQUENCE_TAG = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
+
+
 def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
-    # a key given twice: YAML keeps the last one silently, the first is a setting that
-    # does nothing (keys a `<<` merge brings in may be overridden, as YAML intends)
-    own = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
-    own_lines: dict[Any, int] = {}
-    loader.flatten_mapping(node)
-    result = LineDict()
-    result.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            key = str(key)
-        line = key_node.start_mark.line + 1
-        if id(key_node) in own:
-            sink = getattr(loader, "duplicates", None)
-            if key in own_lines and sink is not None:
-                sink.append(Duplicate(str(key), line, own_lines[key]))
-            elif key in own_lines:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"duplicate key `{key}` (first on line {own_lines[key]}): YAML keeps "
-                    "only the last one; remove or merge one of them",
-                    key_node.start_mark,
-                )
-            own_lines[key] = line
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = line
-    return result
+    """A mapping under a node of another tag (which the loader's constructors build)."""
+    return _Builder(loader).mapping(node)
 
 
 def _construct_sequence(loader: Any, node: yaml.SequenceNode) -> LineList:
-    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
-    result.line = node.start_mark.line + 1
-    result.item_lines = [child.start_mark.line + 1 for child in node.value]
-    return result
+    return _Builder(loader).value(node)  # type: ignore[no-any-return]
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_Loader.add_constructor(_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(_SEQUENCE_TAG, _construct_sequence)
 
 
 def parse_yaml(text: str, path: Path | str, duplicates: list[Duplicate] | None = None) -> Any:
@@ -117,7 +157,8 @@ def parse_yaml(text: str, path: Path | str, duplicates: list[Duplicate] | None =
     loader = _Loader(text)
     loader.duplicates = duplicates
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        return None if node is None else _Builder(loader).value(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

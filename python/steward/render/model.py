@@ -95,3 +95,8 @@ class RenderedProject:
     relations: Mapping[str, str] = field(default_factory=dict)
     rendered: frozenset[str] | None = None
     """The nodes rendered (None: all); the others are known by config and relation only."""
+
+    @property
+    def complete(self) -> bool:
+        """Whether every node was rendered."""
+        return self.rendered is None or self.rendered >= self.nodes.keys()

@@ -89,7 +89,7 @@ def _render_property(renderer: Renderer, value: str | None) -> str | None:
     if value is None or "{" not in value:
         return value
     try:
-        template = renderer.env.from_string(value)
+        template = renderer.property_template(value)
         context = {
             "target": renderer.target.as_context(),
             "env_var": stubs.env_var,

@@ -41,6 +41,8 @@ from steward.render.relations import node_relation, source_relation
 from steward.render.session import HOOK_PREFIX, INTERNAL_PREFIX, Session
 from steward.render.usage import MacroUsage
 
+PROPERTY_PREFIX = "property:"
+
 
 class Renderer:
     """Renders the nodes of one project for one target; templates are compiled once."""
@@ -89,6 +91,15 @@ class Renderer:
         if template is None:
             template = self._compile(hook.sql, name)
             self._templates[name + hook.sql] = template
+        return template
+
+    def property_template(self, text: str) -> jinja2.Template:
+        """A yml value's template (`schema: "{{ var('x') }}"`), compiled once per text."""
+        key = f"{PROPERTY_PREFIX}{text}"
+        template = self._templates.get(key)
+        if template is None:
+            template = self.env.from_string(text)
+            self._templates[key] = template
         return template
 
     def node_ast(self, node: Node) -> jinja2.nodes.Template:
