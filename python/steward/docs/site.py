@@ -9,13 +9,11 @@ that does not render) are both shown on the pages they concern and returned, so
 
 from __future__ import annotations
 
-import copyreg
 import multiprocessing
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import datetime, timezone
 from types import MappingProxyType
-from typing import Any
 
 from steward.cache import Store
 from steward.docs.inputs import DocsInputs, Problem, TestInfo
@@ -33,17 +31,6 @@ from steward.render.cache import CachedRenderer
 PAGE_KINDS = ("model", "seed", "snapshot", "source")
 PARALLEL_MIN_PAGES = 100
 """Below this many pages a worker, forking costs more than it saves."""
-
-
-def _mapping_proxy(values: dict[Any, Any]) -> MappingProxyType[Any, Any]:
-    return MappingProxyType(values)
-
-
-def _reduce_mapping_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, ...]:
-    return _mapping_proxy, (dict(proxy),)
-
-
-copyreg.pickle(MappingProxyType, _reduce_mapping_proxy)  # type: ignore[arg-type]
 
 
 def analyse(

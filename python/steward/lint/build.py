@@ -41,16 +41,6 @@ PARALLEL_MIN_NODES = 200
 _renderer: Renderer | None = None
 
 
-def _mapping_proxy(values: dict[Any, Any]) -> MappingProxyType[Any, Any]:
-    return MappingProxyType(values)
-
-
-def _reduce_mapping_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, ...]:
-    return _mapping_proxy, (dict(proxy),)
-
-
-copyreg.pickle(MappingProxyType, _reduce_mapping_proxy)  # type: ignore[arg-type]
-
 _shared_nodes: Mapping[str, Node] | None = None
 """While workers run: the project's nodes, which both sides have, so facts coming back
 name their node instead of carrying its code."""

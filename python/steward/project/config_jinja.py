@@ -53,7 +53,12 @@ def _native(text: str) -> Any:
     return text.strip()
 
 
+ENV_READ: set[str] = set()
+"""The environment variables a load's Jinja read (its snapshot depends on their values)."""
+
+
 def _env_var(name: str, default: Any = None) -> Any:
+    ENV_READ.add(name)
     return os.environ.get(name, "" if default is None else default)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from steward.errors import UserError
-from steward.project import load_checks
+from steward.project import load_checks, snapshot
 from steward.project.cascade import check_tree_keys
 from steward.project.contracts import read_contracts
 from steward.project.dbt_project import (
@@ -44,10 +44,15 @@ def find_project_root(path: Path) -> Path:
 
 
 def load_project(path: Path | str) -> Project:
-    """Read the dbt project at `path` (or above it) into a frozen `Project`."""
+    """Read the dbt project at `path` (or above it) into a frozen `Project`; from its
+    snapshot when none of the files it was read from changed (`steward.project.snapshot`)."""
+    return snapshot.load(find_project_root(Path(path)), read_project)
+
+
+def read_project(root: Path) -> Project:
+    """Read the dbt project whose `dbt_project.yml` is in `root`, every file of it."""
     from steward.config.load import read_platform_config  # it builds on the project model
 
-    root = find_project_root(Path(path))
     dbt_project, raw, issues = read_dbt_project(root)
     name = dbt_project.name
     packages = read_packages(root)
