@@ -112,6 +112,7 @@ class ProjectRun:
     changed_model: str
     load_seconds: float | None = None
     lineage: LineageTiming | None = None
+    snapshot_seconds: float | None = None
 
     @property
     def models_per_second(self) -> float:
@@ -216,17 +217,24 @@ def _measure(
     return full, changed
 
 
-def _lineage(root: Path, jobs: int, work: Path) -> tuple[float, LineageTiming]:
-    """Seconds to load the project; lineage without a cache, into an empty one, warm."""
+def _lineage(root: Path, jobs: int, work: Path) -> tuple[float, float, LineageTiming]:
+    """Seconds to load the project from its files and from its snapshot; lineage without
+    a cache, into an empty one, warm."""
     from steward.cache import Store, disabled
     from steward.contracts.checks import contract_view
     from steward.lineage import project_lineage
     from steward.project import load_project
     from steward.render import render_project
 
+    from steward.project.loader import read_project
+
+    started = time.perf_counter()
+    read_project(root)
+    loaded = time.perf_counter() - started
+    load_project(root)  # writes the snapshot of these files
     started = time.perf_counter()
     project = load_project(root)
-    loaded = time.perf_counter() - started
+    from_snapshot = time.perf_counter() - started
     rendered = contract_view(render_project(project))
     from steward.graph import build_graph
 
@@ -238,7 +246,7 @@ def _lineage(root: Path, jobs: int, work: Path) -> tuple[float, LineageTiming]:
         lineage = project_lineage(rendered, graph, store=using, jobs=jobs)
         seconds.append(time.perf_counter() - started)
     models = sum(1 for m in lineage.models.values() if m.unique_id in rendered.nodes)
-    return loaded, LineageTiming(models, seconds[0], seconds[1], seconds[2], jobs)
+    return loaded, from_snapshot, LineageTiming(models, seconds[0], seconds[1], seconds[2], jobs)
 
 
 def sqlfluff_version() -> str | None:
@@ -343,7 +351,9 @@ def run(
             changed_path = _reference_change(root, copies)
             full, changed = _measure("reference", root, len(copy.models), changed_path, repeat)
             # in this process, with a cache of its own (the runs above warmed the project's)
-            loaded, lineage = _lineage(root, 1, work)  # lineage's default: one process
+            loaded, from_snapshot, lineage = _lineage(
+                root, 1, work
+            )  # lineage's default: one process
             reference = ProjectRun(
                 "reference project x" + str(copies),
                 len(copy.models),
@@ -352,6 +362,7 @@ def run(
                 Path(changed_path).stem,
                 loaded,
                 lineage,
+                from_snapshot,
             )
             fluff = run_sqlfluff(root, list(copy.model_paths), sqlfluff_sample, jobs)
         generated = None
@@ -393,8 +404,9 @@ def _lint_lines(run: ProjectRun) -> list[str]:
         f"  full lint                {full.median:7.2f} s  (first run {full.runs[0]:.2f} s, "
         f"best {full.best:.2f} s)  {run.models_per_second:,.0f} models/s  goal <= 3 s: "
         f"{_goal(full.median, 3.0)}",
-        f"  --changed-since, 1 model {changed.median:7.2f} s  (best {changed.best:.2f} s)  "
-        f"changed {run.changed_model}  goal <= 1 s: {_goal(changed.median, 1.0)}",
+        f"  --changed-since, 1 model {changed.median:7.2f} s  (first run {changed.runs[0]:.2f} s, "
+        f"best {changed.best:.2f} s)  changed {run.changed_model}  goal <= 1 s: "
+        f"{_goal(changed.median, 1.0)}",
     ]
 
 
@@ -421,7 +433,12 @@ def report(result: LintBenchmark) -> str:
         if ref.load_seconds is not None:
             lines.append(
                 f"  loading the project      {ref.load_seconds:7.2f} s  (files, yml and "
-                "contracts read and validated; part of every run above)"
+                "contracts read and validated: a first run, or the first after an edit)"
+            )
+        if ref.snapshot_seconds is not None:
+            lines.append(
+                f"    from its snapshot      {ref.snapshot_seconds:7.2f} s  (no file changed "
+                "since the last load: the runs after the first)"
             )
         lin = ref.lineage
         if lin is not None:
