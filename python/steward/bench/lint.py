@@ -224,9 +224,8 @@ def _lineage(root: Path, jobs: int, work: Path) -> tuple[float, float, LineageTi
     from steward.contracts.checks import contract_view
     from steward.lineage import project_lineage
     from steward.project import load_project
-    from steward.render import render_project
-
     from steward.project.loader import read_project
+    from steward.render import render_project
 
     started = time.perf_counter()
     read_project(root)
