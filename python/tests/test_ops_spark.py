@@ -103,6 +103,19 @@ def test_a_node_row_for_every_node_dbt_ran(built: Built) -> None:
     assert test.tested_node == PRODUCT and test.team == "platform" and test.failures == 1
 
 
+def _operations(table: str) -> list[str]:
+    """The Delta operations of an ops table, oldest first, after its creation."""
+    history = rows(f"describe history {OPS}.{table}")
+    return [r.operation for r in sorted(history, key=lambda r: r.version)][1:]
+
+
+def test_a_build_appends_its_own_rows_one_commit_a_table(built: Built) -> None:
+    assert _operations("invocations") == ["WRITE"] * 5
+    [with_nodes] = rows(f"select count(distinct invocation_id) as n from {OPS}.node_results")
+    assert _operations("node_results") == ["WRITE"] * with_nodes.n
+    assert with_nodes.n >= 4  # the last build's model was skipped: dbt ran nothing
+
+
 def test_recording_again_is_idempotent(built: Built) -> None:
     first = invocations()[0]
     store = OpsStore.open(built.context, str(first["invocation_id"]))
@@ -126,6 +139,7 @@ def test_recording_again_is_idempotent(built: Built) -> None:
         f"'{first['invocation_id']}' and unique_id = '{PRODUCT}'"
     )
     assert counted[0].n == 1
+    assert _operations("invocations")[-1] == "MERGE"  # a record of a known id merges
 
 
 def test_metrics_per_node_are_measured_and_belong_to_the_team(built: Built) -> None:

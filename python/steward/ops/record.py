@@ -4,7 +4,8 @@ dbt's run_results.json is the source of the node and test results (read back fro
 target folder and checked to be this invocation's; the in-memory results of the same
 invocation stand in when another run overwrote the file). Spark's event log gives the
 metrics per node. Three statements a build (node rows, upstream decisions, the
-invocation); the invocation row is written last, so a history that has it has the rest.
+invocation), appended for a build just run; the invocation row is written last, so a
+history that has it has the rest.
 """
 
 from __future__ import annotations
@@ -150,9 +151,11 @@ def record_build(
     results: Sequence[Mapping[str, Any]],
     manifest: Mapping[str, Any],
     cursor: EventLogCursor | None = None,
+    new: bool = False,
 ) -> list[dict[str, Any]]:
     """Write every ops row of `build` (idempotent: MERGE on the invocation id); returns
-    its node rows."""
+    its node rows. `new`: the build is one this process just ran, recorded here for the
+    first time, so its rows are appended (`OpsStore.write`)."""
     connection = getattr(store.connection, "connection", None)
     spark = connection.spark if isinstance(connection, SparkConnection) else None
     rows = node_rows(build, results, manifest)
@@ -166,7 +169,7 @@ def record_build(
             own = {row["unique_id"] for row in rows}
             measured = {node: m for node, m in measured.items() if node in own}
         rows = add_metrics(build, rows, measured)
-    store.write(tables.NODE_RESULTS, rows)
+    store.write(tables.NODE_RESULTS, rows, new=new)
     store.write(
         tables.UPSTREAM_DECISIONS,
         [
@@ -182,6 +185,7 @@ def record_build(
             }
             for d in build.decisions
         ],
+        new=new,
     )
     store.write(
         tables.INVOCATIONS,
@@ -200,6 +204,7 @@ def record_build(
                 "event_log": str(cursor.path) if cursor else None,
             }
         ],
+        new=new,
     )
     return rows
 

@@ -3,8 +3,10 @@
 They live in the `ops` namespace of the team that owns the `ops` layer in the registry
 (the platform): `ops_platform` in production, `<env>_ops_platform` elsewhere, so an
 environment's history never mixes with another's. Every table is keyed by the dbt
-invocation id (plus its own key), and written with a MERGE on that key, so recording the
-same build twice leaves one copy.
+invocation id (plus its own key). A build's own rows are appended (its invocation id is
+one dbt just made, so no row of it can be there yet); any other write, recording an
+invocation again included, is a MERGE on the key, so recording the same build twice
+leaves one copy.
 """
 
 from __future__ import annotations
@@ -173,3 +175,11 @@ def merge(schema: str, table: Table, rows: Sequence[dict[str, object]]) -> str:
         f"MERGE INTO {schema}.{table.name} t USING ({values_table(table.columns, rows)}) s "
         f"ON {on} WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"
     )
+
+
+def append(schema: str, table: Table, rows: Sequence[dict[str, object]]) -> str:
+    """One INSERT of `rows` (new keys only: see `OpsStore.write`), columns named."""
+    from steward.ops.sql import values_table
+
+    names = ", ".join(name for name, _ in table.columns)
+    return f"INSERT INTO {schema}.{table.name} ({names}) {values_table(table.columns, rows)}"

@@ -258,7 +258,7 @@ def build_team(
     try:
         results = ops_record.run_results(context.project_dir, invocation_id, result.result)
         store = OpsStore.open(context, invocation_id)
-        rows = ops_record.record_build(store, build, results, manifest or {}, cursor)
+        rows = ops_record.record_build(store, build, results, manifest or {}, cursor, new=True)
         emit_build(context, build, rows, manifest or {})
     except Exception as exc:  # recording never fails a build
         ops_record.warn(f"could not record build {invocation_id} of team {team}", exc)
