@@ -9,21 +9,21 @@ Generation reads the contracts and the models' paths, teams and config only: no
 rendering and no column lineage, so the check is cheap, and what another team's models
 read (their consumers, computed where needed: `steward.contracts.consumers`) never makes
 a producer's file stale. The YAML text of an entry is kept in the project's cache
-(`steward.cache`), keyed by the entry, its contracts' paths, PyYAML's version and the
-code that writes it: PyYAML's emitter is pure Python, and writing 374 files took 5 s.
+(`steward.cache`, whose version covers steward's own code), keyed by the entry, its
+contracts' paths and PyYAML's version: PyYAML's emitter is pure Python, and writing 374
+files took 5 s.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import yaml
+
 from steward.cache import Store, key_of, project_store
-from steward.contracts import dbt as dbt_yml
 from steward.contracts.dbt import generated_path, is_generated, model_entry, render
 from steward.project.contracts import Contract
 from steward.project.model import Node, Position, Project
@@ -69,16 +69,8 @@ def node_of(project: Project, contract: Contract) -> Node | None:
     return project.node_by_name(f"{contract.model}_v{contract.dbt_version}")
 
 
-@functools.lru_cache(maxsize=1)
-def _writer_version() -> str:
-    """What the text depends on besides the entry: PyYAML and the module that dumps it."""
-    import yaml
-
-    return key_of(yaml.__version__, Path(dbt_yml.__file__).read_text(encoding="utf-8"))
-
-
 def _text(store: Store, entry: Mapping[str, Any], sources: Sequence[str]) -> str:
-    key = key_of(_writer_version(), repr(entry), list(sources))  # repr: types and order
+    key = key_of(yaml.__version__, repr(entry), list(sources))  # repr: types and order
     found = store.get("contract-yml", key)
     if isinstance(found, str):
         return found
