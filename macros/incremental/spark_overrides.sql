@@ -1,12 +1,15 @@
 {#
-  Two changes to dbt-spark's Delta path, both for correctness:
+  Changes to dbt-spark's Delta path, all for correctness:
 
   1. A NULL in a `unique_key` column fails the build. dbt-spark merges with `=` on the
      key, so a NULL key never matches and is inserted again on every run: silent
-     duplicates. The model's query is wrapped in a filter that raises on such a row, in the
+     duplicates. The model's query is wrapped in a check that raises on such a row, in the
      same pass over the data (no extra scan).
   2. The merge prunes the existing table to the model's incremental window (see
      steward_window.sql), so a daily run rewrites only recent files.
+  3. Before any incremental write into an existing table, its Delta constraints are made
+     the declared ones (see constraints/delta_constraints.sql), so the rows written are
+     checked by them.
 #}
 
 {% macro steward_unique_key_columns() %}
@@ -17,25 +20,59 @@
 {% endmacro %}
 
 
+{#- `compiled_code`, raising `message` on the first row where a condition is not true
+    (NULL included), in the same pass over the data. The conditions judge the rows the
+    model returns, never rows its own filters drop (a bronze model's unparsable lines): in
+    a WHERE, Spark's optimizer would push them below those filters; a projection stays
+    above them. `struct(*)` and `.*` keep the model's columns, names and types. -#}
+{% macro steward_checked_rows(compiled_code, checks) %}
+  {%- set conditions = [] -%}
+  {%- for condition, message in checks -%}
+    {%- do conditions.append("(coalesce(" ~ condition ~ ", false) or raise_error('" ~ message | replace("\\", "") | replace("'", "") ~ "'))") -%}
+  {%- endfor -%}
+  {%- set checked -%}
+select steward_checked.steward_row.* from (
+    select if({{ conditions | join('\n        and ') }}, struct(*), null) as steward_row
+    from (
+{{ compiled_code }}
+    ) as steward_model
+) as steward_checked
+  {%- endset -%}
+  {{ return(checked) }}
+{% endmacro %}
+
+
 {% macro steward_guard_null_keys(compiled_code) %}
   {%- set keys = steward_unique_key_columns() -%}
   {%- if keys | length == 0 -%}{{ return(compiled_code) }}{%- endif -%}
   {%- set message = "steward: NULL in unique_key (" ~ keys | join(', ') ~ ") of " ~ this ~ "; a NULL key would be inserted again on every merge. Fix the input or filter it out." -%}
   {%- set condition = [] -%}
   {%- for key in keys -%}{%- do condition.append(key ~ " is not null") -%}{%- endfor -%}
-  {%- set guarded -%}
-select * from (
-{{ compiled_code }}
-) as steward_keyed
-where coalesce(assert_true({{ condition | join(' and ') }}, '{{ message | replace("'", "") }}'), true)
-  {%- endset -%}
-  {{ return(guarded) }}
+  {{ return(steward_checked_rows(compiled_code, [(condition | join(' and '), message)])) }}
+{% endmacro %}
+
+
+{#- The model's query, failing on a row that breaks one of its Delta constraints: a table
+    is created (or replaced) before dbt adds its constraints, so without this a bad row
+    would be committed first and the constraint refused after. -#}
+{% macro steward_guard_constraints(compiled_code, relation) %}
+  {%- if config.get('file_format', 'delta') != 'delta' -%}{{ return(compiled_code) }}{%- endif -%}
+  {%- set declared = steward_declared_constraints(model) -%}
+  {%- if not declared -%}{{ return(compiled_code) }}{%- endif -%}
+  {%- set checks = [] -%}
+  {%- for name, expression in declared.items() -%}
+    {%- do checks.append((expression, "steward: a row breaks CHECK constraint " ~ name ~ " (" ~ expression ~ ") of " ~ relation ~ "; nothing was written. Fix the input or the constraint.")) -%}
+  {%- endfor -%}
+  {{ return(steward_checked_rows(compiled_code, checks)) }}
 {% endmacro %}
 
 
 {%- macro spark__create_table_as(temporary, relation, compiled_code, language='sql') -%}
   {%- if language == 'sql' -%}
     {%- set compiled_code = steward_guard_null_keys(compiled_code) -%}
+    {%- if not temporary -%}
+      {%- set compiled_code = steward_guard_constraints(compiled_code, relation) -%}
+    {%- endif -%}
     {%- if temporary -%}
       {{ create_temporary_view(relation, compiled_code) }}
     {%- else -%}
@@ -76,4 +113,10 @@ where coalesce(assert_true({{ condition | join(' and ') }}, '{{ message | replac
     {%- endif -%}
   {%- endif -%}
   {{ return(dbt.spark__get_merge_sql(target, source, unique_key, dest_columns, predicates)) }}
+{% endmacro %}
+
+
+{% macro dbt_spark_get_incremental_sql(strategy, source, target, existing, unique_key, incremental_predicates) %}
+  {%- do steward_sync_constraints(target, model) -%}
+  {{ return(dbt.dbt_spark_get_incremental_sql(strategy, source, target, existing, unique_key, incremental_predicates)) }}
 {% endmacro %}

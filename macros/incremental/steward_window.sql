@@ -34,6 +34,12 @@
   {%- if window is none -%}
     {{ exceptions.raise_compiler_error(model.original_file_path ~ ": steward_window_start() needs config(incremental_window={'column': ...})") }}
   {%- endif -%}
+  {%- set cache = adapter.steward_run_cache() if adapter.steward_run_cache is defined else {} -%}
+  {%- set own = relation is none or (relation | string | lower) == (this | string | lower) -%}
+  {%- if own -%}
+    {#- what this run may write of the model, for its tests (see macros/tests/get_where_subquery.sql) -#}
+    {%- do cache.setdefault('window ' ~ invocation_id ~ ' ' ~ (this | string | lower), {'column': window.get('target_column', window['column']), 'start': none}) -%}
+  {%- endif -%}
   {%- if not is_incremental() -%}{{ return(none) }}{%- endif -%}
   {%- set lookback = window.get('lookback_days', (config.get('meta') or {}).get('lookback_days', var('lookback_days', 4))) | int -%}
   {%- set start_expr = "date_sub(to_date(max(" ~ window['column'] ~ ")), " ~ lookback ~ ")" -%}
@@ -43,12 +49,14 @@
   {%- set sql = "select cast(" ~ start_expr ~ " as string) as window_start from " ~ (relation or this) -%}
   {#- asked for by the model's SQL and by its merge: one query per model and run (the table
       changes only when the model itself is written, after both have asked) -#}
-  {%- set cache = adapter.steward_run_cache() if adapter.steward_run_cache is defined else {} -%}
   {%- set key = 'window_start ' ~ invocation_id ~ ' ' ~ sql -%}
   {%- if key in cache -%}{{ return(cache[key]) }}{%- endif -%}
   {%- set result = run_query(sql) -%}
   {%- set value = result.columns[0].values()[0] if result is not none and result.rows | length > 0 else none -%}
   {%- do cache.update({key: value}) -%}
+  {%- if own -%}
+    {%- do cache['window ' ~ invocation_id ~ ' ' ~ (this | string | lower)].update({'start': value}) -%}
+  {%- endif -%}
   {{ return(value) }}
 {% endmacro %}
 

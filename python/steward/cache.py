@@ -6,6 +6,10 @@ value is JSON (what `json.dumps` takes). The store's `version` (steward's and sq
 versions and a digest of steward's own source files by default) is part of every path: a
 new release of either, or any edit of steward's code, reads none of the old entries.
 
+An entry of another version is never read again: the first entry a version writes of a
+kind removes that kind's folders of every other version (`prune`), so the store does not
+grow with each upgrade or edit.
+
 Safe under concurrent writers: each value is written to a temporary file in the entry's
 folder and moved into place with `os.replace`, so a reader sees a whole entry or none.
 The store is best effort: an entry that cannot be read (missing, truncated by a full
@@ -23,6 +27,7 @@ import functools
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -87,6 +92,8 @@ class Store:
         target = self.path(kind, key)
         try:
             if not target.parent.is_dir():
+                if not (self.root / kind / self.version).is_dir():
+                    self.prune(kind)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self._ignore()
             handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
@@ -99,6 +106,17 @@ class Store:
                 raise
         except (OSError, TypeError, ValueError):
             return
+
+    def prune(self, kind: str) -> None:
+        """Remove `kind`'s entries of every other version (steward's own folders only)."""
+        folder = self.root / kind
+        try:
+            others = [p for p in folder.iterdir() if p.name != self.version]
+        except OSError:
+            return
+        for other in others:
+            if other.is_dir() and other.name.startswith("steward-"):
+                shutil.rmtree(other, ignore_errors=True)
 
     def _ignore(self) -> None:
         """Keep the store out of git wherever it is (as pytest's and ruff's caches do)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,19 @@ def test_environment_for_dbt_points_at_the_project_folders(tmp_path: Path) -> No
     assert env["STEWARD_ENV"] == "dev" and env["STEWARD_TEAM"] == "electra"
     assert env["STEWARD_LAKEHOUSE"] == str(tmp_path.resolve())
     assert all(Path(p).is_file() for p in env["STEWARD_DELTA_JARS"].split(","))
+
+
+def test_full_checks_reach_the_tests_and_each_team_s_process(tmp_path: Path) -> None:
+    """`--full-checks`: STEWARD_FULL_CHECKS for the where-scope macro, and passed on to
+    the team processes of `--parallel`; without it the variable is not set."""
+    from steward.teambuild.parallel import team_command
+
+    context = RunContext(project_dir=PROJECT_DIR, lakehouse_dir=tmp_path)
+    assert "STEWARD_FULL_CHECKS" not in context.dbt_environment()
+    full = dataclasses.replace(context, full_checks=True)
+    assert full.dbt_environment()["STEWARD_FULL_CHECKS"] == "1"
+    assert "--full-checks" in team_command(full, "electra", (), False)
+    assert "--full-checks" not in team_command(context, "electra", (), False)
 
 
 def test_build_without_landing_data_is_one_line(

@@ -34,6 +34,23 @@ def test_another_version_reads_none_of_the_entries(tmp_path: Path) -> None:
     assert Store(tmp_path).version.startswith("steward-")
 
 
+def test_a_new_version_s_first_entry_removes_the_old_versions_of_its_kind(
+    tmp_path: Path,
+) -> None:
+    old = Store(tmp_path, version="steward-1-sqlglot-30")
+    old.put("lineage", key_of(1), [1])
+    old.put("render", key_of(1), [1])
+    (tmp_path / "lineage" / "notes").mkdir()  # not steward's: left alone
+    new = Store(tmp_path, version="steward-1-sqlglot-31")
+    new.put("lineage", key_of(2), [2])
+    assert sorted(p.name for p in (tmp_path / "lineage").iterdir()) == [
+        "notes",
+        "steward-1-sqlglot-31",
+    ]
+    assert old.path("render", key_of(1)).is_file()  # another kind: pruned by its own put
+    assert new.get("lineage", key_of(2)) == [2]
+
+
 def test_an_unreadable_entry_is_a_miss(tmp_path: Path) -> None:
     store = Store(tmp_path, version="v1")
     store.put("lineage", key_of(1), {"a": 1})

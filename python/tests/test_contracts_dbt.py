@@ -95,11 +95,18 @@ def test_reference_platform_contracts_parse_and_are_enforced(tmp_path: Path) -> 
     readings = f"model.gridunion.{READINGS}"
     assert data_tests_on(manifest, readings) >= {
         "unique_key",
-        "accepted_values",
-        "values_between",
+        "values_between",  # kwh >= 0 is a warning: a data test, not a constraint
         "rows_per_load",
         "freshness_within",
     }
+    # the accepted values fail the build: Delta CHECK constraints, not data tests
+    assert "accepted_values" not in data_tests_on(manifest, readings)
+    checks = [
+        c["expression"]
+        for c in manifest["nodes"][readings]["columns"]["country"]["constraints"]
+        if c["type"] == "check"
+    ]
+    assert checks == ["country in ('DE', 'FR', 'NL', 'LU')"]
     assert "relationships" in data_tests_on(manifest, "model.gridunion.silver_platform__meters")
     # the freshness test reads its reference time from the var STEWARD_AS_OF sets
     assert manifest["metadata"]["project_name"] == "gridunion"

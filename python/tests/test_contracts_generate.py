@@ -156,13 +156,52 @@ MAPPING = {
 
 @pytest.mark.parametrize("name", list(MAPPING))
 def test_contract_rule_to_dbt_test(name: str) -> None:
+    """Each rule's data test on Delta; the row checks Delta enforces (ON_DELTA, below) are
+    data tests only on a table format that enforces no constraint."""
     text, model_tests, column_tests = MAPPING[name]
-    assert contract_dbt.tests_of(parse_contract(text, PATH)) == (model_tests, column_tests)
+    enforced = name not in ON_DELTA
+    found = contract_dbt.tests_of(parse_contract(text, PATH), constraints_enforced=enforced)
+    assert found == (model_tests, column_tests)
+
+
+ON_DELTA = {
+    "accepted_values": ("flag", "flag is null or flag in ('a', 'b')"),
+    "enum": ("flag", "flag is null or flag in ('a', 'b')"),
+    "range_from_type_options": ("hour", "hour is null or hour >= 0 and hour <= 23"),
+}
+
+
+@pytest.mark.parametrize("name", list(MAPPING))
+def test_on_delta_a_row_check_that_fails_the_build_is_a_check_constraint(name: str) -> None:
+    """Delta checks accepted values and ranges on every write: no data test scans the
+    table for them; a warning (a constraint cannot warn) and every other rule stay tests."""
+    text, _, column_tests = MAPPING[name]
+    properties = contract_dbt.version_properties(parse_contract(text, PATH))
+    columns = {c["name"]: c for c in properties["columns"]}
+    if name in ON_DELTA:
+        column, expression = ON_DELTA[name]
+        assert columns[column]["constraints"] == [{"type": "check", "expression": expression}]
+        assert "data_tests" not in columns[column]
+    else:
+        for column in columns.values():
+            assert all(c["type"] != "check" for c in column.get("constraints", ()))
+            assert column.get("data_tests", []) == column_tests[column["name"]]
+
+
+def test_a_required_column_s_check_constraint_has_no_null_clause() -> None:
+    text = contract(
+        ("country", "string", "string", ', required: true, enum: [{value: DE}, {value: "it\'s"}]')
+    )
+    properties = contract_dbt.version_properties(parse_contract(text, PATH))
+    assert properties["columns"][0]["constraints"] == [
+        {"type": "not_null"},
+        {"type": "check", "expression": "country in ('DE', 'it\\'s')"},
+    ]
 
 
 def test_required_column_outside_delta_gets_a_not_null_test() -> None:
     text = contract(("kwh", "number", "double", ", required: true"))
-    assert contract_dbt.tests_of(parse_contract(text, PATH), not_null_enforced=False) == (
+    assert contract_dbt.tests_of(parse_contract(text, PATH), constraints_enforced=False) == (
         [],
         {"kwh": ["not_null"]},
     )
@@ -193,7 +232,11 @@ def test_generated_yml_is_the_only_entry_and_carries_everything(work: Path) -> N
     assert (config["access"], config["group"]) == ("public", "platform")
     columns = {c["name"]: c for c in model["columns"]}
     assert columns["kwh"]["data_type"] == "decimal(18,6)"
-    assert columns["kwh"]["constraints"] == [{"type": "not_null"}]
+    assert columns["kwh"]["constraints"] == [
+        {"type": "not_null"},
+        {"type": "check", "expression": "kwh >= 0"},
+    ]
+    assert "data_tests" not in columns["kwh"]
     assert model["constraints"][0]["columns"] == ["meter_id", "interval_start_utc"]
     # who reads it is computed (`steward contracts consumers`), never written here
     assert "consumers" not in config["meta"]

@@ -1,6 +1,7 @@
 """The yml generated from contracts, built for real: dbt enforces the contract and its
-tests fail on planted bad data (a duplicate key, a stale newest timestamp, an unknown
-accepted value, an orphan foreign key), and pass on good data.
+tests fail on planted bad data (a duplicate key, a stale newest timestamp, an orphan
+foreign key), Delta's CHECK constraints refuse an unknown accepted value, and all pass on
+good data.
 
 A small project (tests/fixtures/contracts_project) with the platform's macros copied in;
 `steward contracts generate` writes its yml, then team platform builds it on the session's
@@ -29,7 +30,7 @@ pytestmark = [pytest.mark.spark, pytest.mark.slow]
 ENV = "itest_contracts"
 TABLE = f"{ENV}_silver_platform.readings"
 FIXTURE = Path(__file__).parent / "fixtures" / "contracts_project"
-FAULTS = ("duplicate_key", "stale", "unknown_value", "orphan")
+FAULTS = ("duplicate_key", "stale", "orphan")
 
 
 @pytest.fixture(scope="module")
@@ -87,12 +88,32 @@ def test_good_data_passes_every_generated_test(context: RunContext) -> None:
         "unique_key",
         "unique",
         "relationships",
-        "accepted_values",
-        "values_between",
         "rows_per_load",
         "freshness_within",
     } <= tests
     assert scalar(f"select count(*) from {TABLE}") == 3
+    # the accepted values and the range are Delta CHECK constraints, not tests
+    assert not tests & {"accepted_values", "values_between"}
+    properties = next(
+        str(r["data_type"])
+        for r in rows(f"describe extended {TABLE}")
+        if r["col_name"] == "Table Properties"
+    )
+    assert "quality_flag in ( 'measured' , 'gap_spanned' )" in properties
+    assert "kwh >= 0" in properties
+
+
+def test_an_unknown_value_is_refused_by_its_check_constraint(context: RunContext) -> None:
+    assert build(context).success
+    version = rows(f"describe history {TABLE}")[0]["version"]
+    result = build(context, "unknown_value")
+    assert not result.success
+    assert outcomes(result)["silver_platform__readings"] == "error"
+    message = " ".join(str(r.message) for r in result.result.results)
+    assert "breaks CHECK constraint" in message and "quality_flag in" in message
+    # the row was refused before anything was written: the table is the good build's
+    assert rows(f"describe history {TABLE}")[0]["version"] == version
+    assert scalar(f"select count(*) from {TABLE} where quality_flag = 'estimated'") == 0
 
 
 @pytest.mark.parametrize("fault", FAULTS)
@@ -100,7 +121,6 @@ def test_each_fault_alone_fails_only_its_test(context: RunContext, fault: str) -
     expected = {
         "duplicate_key": "unique_key",
         "stale": "freshness_within",
-        "unknown_value": "accepted_values",
         "orphan": "relationships",
     }[fault]
     assert failing_tests(build(context, fault)) == {expected}

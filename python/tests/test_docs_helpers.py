@@ -52,7 +52,17 @@ def write_manifest(project: Path) -> Path:
         ),
         PRODUCT_ID: {
             "resource_type": "model",
-            "columns": {"meter_id": {"constraints": [{"type": "not_null"}]}},
+            "columns": {
+                "meter_id": {"constraints": [{"type": "not_null"}]},
+                "quality_flag": {
+                    "constraints": [
+                        {
+                            "type": "check",
+                            "expression": "quality_flag in ('measured', 'gap_spanned')",
+                        }
+                    ]
+                },
+            },
         },
     }
     path = project / "target" / "manifest.json"

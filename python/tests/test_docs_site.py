@@ -101,6 +101,10 @@ def test_columns_carry_types_descriptions_tests_and_constraints(site: Site, anal
         assert shown.description == promised.description
     assert "not null" in columns["meter_id"].constraints
     assert "primary key" in columns["meter_id"].constraints
+    # a check constraint shows what it checks, its column names as written
+    assert (
+        "check: quality_flag in ('measured', 'gap_spanned')" in columns["quality_flag"].constraints
+    )
     assert [t.status for t in columns["interval_start_utc"].tests] == [PASS]
 
 

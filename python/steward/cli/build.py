@@ -47,6 +47,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--full-refresh", action="store_true", help="rebuild incremental models from scratch"
     )
     parser.add_argument(
+        "--full-checks",
+        action="store_true",
+        help="every data test checks its whole table, not just the rows in its model's "
+        "incremental window that this run may have written (run it on a schedule)",
+    )
+    parser.add_argument(
         "--ignore-upstream",
         action="store_true",
         help="build models even when an upstream product is unhealthy (logged)",
@@ -83,6 +89,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "steward build --team electra                  # electra's models and their tests",
         "steward build --team electra --env dev        # ... into dev_* namespaces",
         "steward build --all --as-of 2026-03-31T06:00  # every team, producers first",
+        "steward build --all --full-checks             # ... every test on whole tables",
         "steward build --all --target cluster --parallel  # independent teams at once",
     )
     parser.set_defaults(handler=run)
@@ -96,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
         lakehouse_dir=args.lakehouse,
         landing_dir=args.landing,
         as_of=args.as_of,
+        full_checks=args.full_checks,
     )
     refuse_local_options(args)
     plan = BuildPlan.load(context.project_dir)

@@ -10,12 +10,13 @@ site), so a consumer adding a read never makes the producer's generated file sta
 | the model                                 | `contract: {enforced: true}`, public, group   |
 | column `physicalType`, `description`      | `data_type`, `description`                    |
 | `required: true` (and every key column)   | `not_null` constraint (Delta enforces it)     |
+| `enum`, range (severity error, on Delta)  | `check` constraint (Delta enforces it)        |
 | `nullValues`                              | `not_null` test                               |
 | `primaryKey` (one column)                 | `primary_key` constraint, `unique` test       |
 | `primaryKey` (several columns)            | `primary_key` constraint, `unique_key` test   |
 | `unique`, `duplicateValues`               | `unique`                                      |
-| `enum`, `invalidValues.validValues`       | `accepted_values`                             |
-| `logicalTypeOptions` / `invalidValues` min, max | `values_between`                        |
+| `enum`, `invalidValues.validValues`       | `accepted_values` (a warning; not on Delta)   |
+| `logicalTypeOptions` / `invalidValues` min, max | `values_between` (likewise)             |
 | `relationships: [{to: m.c}]`              | `relationships` to `ref('m')`                 |
 | `rowCount` (per `loadColumn`)             | `rows_per_load`                               |
 | SLA `latency` on `element`                | `freshness_within`                            |
@@ -27,6 +28,7 @@ from __future__ import annotations
 import json
 import posixpath
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -97,6 +99,43 @@ def dbt_test(check: Check) -> tuple[str | None, Any]:
     raise ValueError(f"no dbt test for a {check.kind} check")  # pragma: no cover
 
 
+ROW_CHECKS = ("accepted_values", "range")
+"""Checks of one row at a time: Delta can enforce them as CHECK constraints."""
+
+
+def enforced_by_constraint(check: Check, constraints_enforced: bool) -> bool:
+    """A row-level check that fails the build becomes a Delta CHECK constraint (every write
+    is checked before it commits; no scan of the table after the run). A warning stays a
+    data test: a constraint cannot warn."""
+    return constraints_enforced and check.kind in ROW_CHECKS and check.severity == "error"
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)
+    return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def check_expression(check: Check, nullable: bool) -> str:
+    """The CHECK expression of a row-level check, as the data test would judge a row: a
+    NULL passes unless the column is required (Delta counts a NULL as a violation)."""
+    column = check.column
+    if check.kind == "accepted_values":
+        condition = f"{column} in ({', '.join(_literal(v) for v in check.values)})"
+    elif check.kind == "range":
+        bounds = [
+            f"{column} {op} {_literal(bound)}"
+            for op, bound in ((">=", check.minimum), ("<=", check.maximum))
+            if bound is not None
+        ]
+        condition = " and ".join(bounds) or "true"
+    else:  # pragma: no cover - callers ask only for ROW_CHECKS
+        raise ValueError(f"no CHECK expression for a {check.kind} check")
+    return f"{column} is null or {condition}" if nullable else condition
+
+
 def _add(tests: list[Any], test: Any) -> None:
     key = json.dumps(test, sort_keys=True, default=str)
     if all(json.dumps(t, sort_keys=True, default=str) != key for t in tests):
@@ -104,11 +143,11 @@ def _add(tests: list[Any], test: Any) -> None:
 
 
 def tests_of(
-    contract: Contract, not_null_enforced: bool = True
+    contract: Contract, constraints_enforced: bool = True
 ) -> tuple[list[Any], dict[str, list[Any]]]:
-    """The model's data tests and each column's, in contract order. `not_null_enforced`:
-    the table format enforces not_null constraints (Delta does), so a required column
-    needs no test."""
+    """The model's data tests and each column's, in contract order. `constraints_enforced`:
+    the table format enforces constraints (Delta does), so a required column needs no
+    test, nor an accepted-values or range check that fails the build (`check_constraints`)."""
     model_tests: list[Any] = []
     column_tests: dict[str, list[Any]] = {c.name: [] for c in contract.columns}
     key = contract.primary_key
@@ -116,11 +155,17 @@ def tests_of(
         _add(model_tests, _test("unique_key", {"columns": list(key)}, "error"))
     for column in contract.columns:
         tests = column_tests[column.name]
-        if column.required and not not_null_enforced and not (len(key) > 1 and column.name in key):
+        if (
+            column.required
+            and not constraints_enforced
+            and not (len(key) > 1 and column.name in key)
+        ):
             _add(tests, "not_null")  # a composite key's columns: unique_key tests for NULL
         if column.unique or key == (column.name,):
             _add(tests, "unique")
     for check in contract.checks:
+        if enforced_by_constraint(check, constraints_enforced):
+            continue
         attached, test = dbt_test(check)
         _add(column_tests[attached] if attached is not None else model_tests, test)
     return model_tests, column_tests
@@ -153,9 +198,24 @@ def sla_meta(contract: Contract) -> dict[str, Any]:
     return sla
 
 
-def version_properties(contract: Contract, not_null_enforced: bool = True) -> dict[str, Any]:
+def check_constraints(
+    contract: Contract, constraints_enforced: bool = True
+) -> dict[str, list[str]]:
+    """column -> the CHECK expressions of its row-level checks that Delta enforces."""
+    found: dict[str, list[str]] = {}
+    required = {c.name for c in contract.columns if c.required}
+    for check in contract.checks:
+        if enforced_by_constraint(check, constraints_enforced) and check.column is not None:
+            expression = check_expression(check, nullable=check.column not in required)
+            if expression not in found.setdefault(check.column, []):
+                found[check.column].append(expression)
+    return found
+
+
+def version_properties(contract: Contract, constraints_enforced: bool = True) -> dict[str, Any]:
     """What dbt needs of one contract: description, meta, constraints, tests, columns."""
-    model_tests, column_tests = tests_of(contract, not_null_enforced)
+    model_tests, column_tests = tests_of(contract, constraints_enforced)
+    checks = check_constraints(contract, constraints_enforced)
     columns = []
     for column in contract.columns:
         entry: dict[str, Any] = {
@@ -163,8 +223,10 @@ def version_properties(contract: Contract, not_null_enforced: bool = True) -> di
             "data_type": column.physical_type,
             "description": column.description,
         }
-        if column.required:
-            entry["constraints"] = [{"type": "not_null"}]
+        constraints: list[dict[str, str]] = [{"type": "not_null"}] if column.required else []
+        constraints += [{"type": "check", "expression": e} for e in checks.get(column.name, ())]
+        if constraints:
+            entry["constraints"] = constraints
         if column_tests[column.name]:
             entry["data_tests"] = column_tests[column.name]
         columns.append(entry)
@@ -199,7 +261,7 @@ def latest_of(contracts: Sequence[Contract]) -> Contract:
 def model_entry(
     contracts: Sequence[Contract],
     team: str | None,
-    not_null_enforced: bool = True,
+    constraints_enforced: bool = True,
 ) -> dict[str, Any]:
     """The model's one properties entry: `contracts` is the unversioned model's contract,
     or the contracts of its versions (`<model>.v<N>.yaml`)."""
@@ -209,7 +271,7 @@ def model_entry(
         config["group"] = team
     config["contract"] = {"enforced": True}
     if first.dbt_version is None:
-        properties = version_properties(first, not_null_enforced)
+        properties = version_properties(first, constraints_enforced)
         config.update(properties.pop("config"))
         return {
             "name": first.model,
@@ -223,7 +285,7 @@ def model_entry(
         block: dict[str, Any] = {"v": contract.dbt_version}
         if contract.deprecation_date is not None:
             block["deprecation_date"] = contract.deprecation_date
-        block.update(version_properties(contract, not_null_enforced))
+        block.update(version_properties(contract, constraints_enforced))
         versions.append(block)
     return {
         "name": first.model,

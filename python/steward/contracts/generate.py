@@ -91,7 +91,7 @@ def generated_files(project: Project, store: Store | None = None) -> tuple[Gener
         chosen = [c for c, _ in present]
         newest = max(present, key=lambda cn: cn[0].dbt_version or 0)[1]
         delta = str(newest.config.get("file_format") or "").lower() == "delta"
-        entry = model_entry(chosen, newest.team, not_null_enforced=delta)
+        entry = model_entry(chosen, newest.team, constraints_enforced=delta)
         sources = tuple(c.path for c in chosen)
         files.append(
             GeneratedFile(

@@ -107,6 +107,13 @@ def _tests(data: Mapping[str, Any]) -> tuple[TestInfo, ...]:
     return tuple(found)
 
 
+def _constraint_text(constraint: Mapping[str, Any]) -> str:
+    """`not_null`, or a check with what it checks: `check: kwh >= 0`."""
+    kind = str(constraint.get("type"))
+    expression = constraint.get("expression")
+    return f"{kind}: {expression}" if kind == "check" and expression else kind
+
+
 def _constraints(data: Mapping[str, Any]) -> dict[tuple[str, str], tuple[str, ...]]:
     found: dict[tuple[str, str], tuple[str, ...]] = {}
     for unique_id, node in (data.get("nodes") or {}).items():
@@ -114,7 +121,7 @@ def _constraints(data: Mapping[str, Any]) -> dict[tuple[str, str], tuple[str, ..
             continue
         for name, column in (node.get("columns") or {}).items():
             kinds = tuple(
-                str(c.get("type")) for c in column.get("constraints") or () if c.get("type")
+                _constraint_text(c) for c in column.get("constraints") or () if c.get("type")
             )
             if kinds:
                 found[(unique_id, str(name).lower())] = kinds

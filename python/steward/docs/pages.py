@@ -116,6 +116,12 @@ def _contract_view(context: SiteContext, unique_id: str, name: str) -> ContractV
     )
 
 
+def _kind(constraint: str) -> str:
+    """`not_null` -> `not null`; a check's expression as written."""
+    kind, colon, expression = constraint.partition(":")
+    return kind.replace("_", " ") + colon + expression
+
+
 def _test_name(test: Any) -> str:
     return test if isinstance(test, str) else next(iter(test), "test")
 
@@ -171,7 +177,7 @@ def _columns(
                 (promised.description if promised else "")
                 or (written.description if written else ""),
                 test_results((t for t in tests if (t.column or "").lower() == name), states),
-                tuple(dict.fromkeys(k.replace("_", " ") for k in kinds)),
+                tuple(dict.fromkeys(_kind(k) for k in kinds)),
             )
         )
     return tuple(rows)

@@ -179,9 +179,13 @@ def _read(path: Path, key: bytes) -> tuple[str, dict[str, str | None], Project] 
     return (found, env, project) if isinstance(project, Project) else None
 
 
-def _write(path: Path, key: bytes, value: tuple[str, dict[str, str | None], Project]) -> None:
+def _write(
+    store: Store, path: Path, key: bytes, value: tuple[str, dict[str, str | None], Project]
+) -> None:
     try:
         body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        if not (store.root / KIND / store.version).is_dir():
+            store.prune(KIND)
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         try:
@@ -212,7 +216,7 @@ def load(root: Path, read: Callable[[Path], Project]) -> Project:
     config_jinja.ENV_READ.clear()
     project = read(root)
     env = {name: os.environ.get(name) for name in sorted(config_jinja.ENV_READ)}
-    _write(path, key, (current, env, project))
+    _write(store, path, key, (current, env, project))
     return project
 
 

@@ -48,6 +48,9 @@ class RunContext:
     """The time the run stands for (`YYYY-MM-DD[THH:MM[:SS]]`, UTC), when it replays old
     or synthetic data: the contracts' freshness SLAs are measured against it instead of
     the current time (var `freshness_reference_time`, from STEWARD_AS_OF)."""
+    full_checks: bool = False
+    """Every data test judges its whole table, not the rows in its model's incremental
+    window (STEWARD_FULL_CHECKS; see macros/tests/get_where_subquery.sql)."""
     settings: tuple[tuple[str, str], ...] = ()
     """Variables of the layered configuration the profile reads (Spark settings), set for
     the run (`steward.teambuild.settings`)."""
@@ -93,6 +96,8 @@ class RunContext:
             variables["STEWARD_TEAM"] = self.team
         if self.as_of is not None:
             variables["STEWARD_AS_OF"] = self.as_of
+        if self.full_checks:
+            variables["STEWARD_FULL_CHECKS"] = "1"
         variables.update(self.settings)
         return variables
 

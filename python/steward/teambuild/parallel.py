@@ -87,6 +87,8 @@ def team_command(
         command += ["--landing", str(context.landing)]
     if context.as_of is not None:
         command += ["--as-of", context.as_of]
+    if context.full_checks:
+        command.append("--full-checks")
     if ignore_upstream:
         command.append("--ignore-upstream")
     if "--full-refresh" in extra_args:

@@ -40,6 +40,7 @@ from dbt_common.exceptions import DbtConfigError, DbtRuntimeError
 from steward.errors import UserError
 from steward.guard import CommitMetadata, WritePolicy, check, git_sha
 from steward.guard.decide import START_SCHEMA
+from steward.guard.policy import COMMIT_METADATA_KEY
 from steward.lakehouse.conflicts import delta_conflict
 from steward.lakehouse.conflicts import pause as conflict_pause
 from steward.lakehouse.conflicts import retries as conflict_retries
@@ -180,7 +181,15 @@ class StewardSparkConnectionManager(SparkConnectionManager):
         text = metadata.to_json()
         if state.metadata == text:
             return
-        super().add_query(metadata.set_statement(), auto_begin=False)
+        from dbt.adapters.steward_spark.session import IsolatedSession
+
+        session = getattr(connection.handle, "handle", None)
+        if isinstance(session, IsolatedSession):
+            # the embedded session's own configuration, set directly: the same setting as
+            # the SET below, without a statement for Spark to parse and plan
+            session.spark.conf.set(COMMIT_METADATA_KEY, text)
+        else:
+            super().add_query(metadata.set_statement(), auto_begin=False)
         state.metadata = text
 
     # ---- connections ---------------------------------------------------------------------
