@@ -20,7 +20,8 @@
   Every not_null column shares one constraint, `steward_not_null`. Note that Delta treats a
   NULL as a violation: write `col is null or ...` where NULL is allowed.
 
-  Applied to every Delta model, with or without an enforced contract, whenever the table is
+  Applied to every model with `file_format: delta` (a model without one is a Parquet
+  table, as dbt-spark creates it), with or without an enforced contract, whenever the table is
   created (first build, full refresh, table models) and before every merge into it: the
   constraints the table has (read from the `describe` the merge already makes, so a run
   where nothing changed sends no statement for them) are compared with the yml's; a missing
@@ -71,7 +72,7 @@
 {#- Make the table's constraints the declared ones. `created`: the table was just created
     (CREATE OR REPLACE leaves it with none), so nothing needs to be asked. -#}
 {% macro steward_sync_constraints(relation, model, created=false) %}
-  {%- if not execute or config.get('file_format', 'delta') != 'delta' -%}{{ return(none) }}{%- endif -%}
+  {%- if not execute or (config.get('file_format') or '') | lower != 'delta' -%}{{ return(none) }}{%- endif -%}
   {%- set declared = steward_declared_constraints(model) -%}
   {%- set present = {} if created else adapter.steward_table_constraints(relation) -%}
   {%- for name, expression in present.items() -%}

@@ -56,7 +56,7 @@ select steward_checked.steward_row.* from (
     is created (or replaced) before dbt adds its constraints, so without this a bad row
     would be committed first and the constraint refused after. -#}
 {% macro steward_guard_constraints(compiled_code, relation) %}
-  {%- if config.get('file_format', 'delta') != 'delta' -%}{{ return(compiled_code) }}{%- endif -%}
+  {%- if (config.get('file_format') or '') | lower != 'delta' -%}{{ return(compiled_code) }}{%- endif -%}
   {%- set declared = steward_declared_constraints(model) -%}
   {%- if not declared -%}{{ return(compiled_code) }}{%- endif -%}
   {%- set checks = [] -%}

@@ -209,3 +209,10 @@ def test_a_row_the_model_itself_sets_aside_is_not_judged_by_its_constraints(
     assert build(context, hours=3, quarantined=True).success  # merged: Delta's check
     assert scalar(f"select count(*) from {TABLE}") == 3
     assert scalar(f"select count(*) from {TABLE} where meter_id = 'm7'") == 0
+
+
+def test_a_parquet_model_s_constraints_are_not_added(context: RunContext) -> None:
+    """Only Delta enforces constraints: a Parquet table is built as dbt-spark builds it."""
+    result = invoke_dbt(context, ["build", "--select", "silver_platform__keyed_parquet"])
+    assert result.success
+    assert scalar(f"select count(*) from {ENV}_silver_platform.keyed_parquet where kwh < 0") == 1
