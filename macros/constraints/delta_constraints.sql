@@ -75,8 +75,9 @@
   {%- if not execute or (config.get('file_format') or '') | lower != 'delta' -%}{{ return(none) }}{%- endif -%}
   {%- set declared = steward_declared_constraints(model) -%}
   {%- set present = {} if created else adapter.steward_table_constraints(relation) -%}
+  {#- drop steward's retired ones and every declared one whose expression changed -#}
   {%- for name, expression in present.items() -%}
-    {%- if name.startswith('steward_') and not steward_same_expression(declared.get(name), expression) -%}
+    {%- if (name.startswith('steward_') or name in declared) and not steward_same_expression(declared.get(name), expression) -%}
       {%- call statement('drop_constraint_' ~ name) -%}
         alter table {{ relation }} drop constraint if exists {{ name }}
       {%- endcall -%}
@@ -84,11 +85,6 @@
   {%- endfor -%}
   {%- for name, expression in declared.items() -%}
     {%- if not steward_same_expression(present.get(name), expression) -%}
-      {%- if name in present -%}
-        {%- call statement('drop_constraint_' ~ name) -%}
-          alter table {{ relation }} drop constraint if exists {{ name }}
-        {%- endcall -%}
-      {%- endif -%}
       {%- call statement('add_constraint_' ~ name) -%}
         alter table {{ relation }} add constraint {{ name }} check ({{ expression }})
       {%- endcall -%}

@@ -68,7 +68,6 @@ class StewardSparkAdapter(SparkAdapter):
         super().__init__(config, mp_context)
         self._run_cache: dict[str, Any] = {}
         self._columns: dict[tuple[int, str], list[Any]] = {}
-        self._properties: dict[tuple[int, str], str | None] = {}
         self._described: dict[tuple[int, str], list[tuple[str, str, str | None]]] = {}
         self._columns_lock = threading.Lock()
 
@@ -88,20 +87,13 @@ class StewardSparkAdapter(SparkAdapter):
         columns = super().get_columns_in_relation(relation)
         with self._columns_lock:
             self._columns[key] = list(columns)
-            self._properties.setdefault(key, None)
         return columns
 
     def parse_describe_extended(self, relation: BaseRelation, raw_rows: Any) -> list[Any]:
-        """dbt-spark's parse, keeping the rows of the same describe: the table's properties
-        and each column's comment, which dbt-spark's columns leave out."""
-        properties = None
-        described = []
-        for row in raw_rows:
-            if str(row[0]).strip() == "Table Properties":
-                properties = str(row[1])
-            described.append((str(row[0] or ""), str(row[1] or ""), row[2]))
+        """dbt-spark's parse, keeping the rows of the same describe: each column's comment
+        and the table's properties, which dbt-spark's columns leave out."""
+        described = [(str(row[0] or ""), str(row[1] or ""), row[2]) for row in raw_rows]
         with self._columns_lock:
-            self._properties[_key(relation)] = properties
             self._described[_key(relation)] = described
         return super().parse_describe_extended(relation, raw_rows)  # type: ignore[no-any-return]
 
@@ -118,9 +110,15 @@ class StewardSparkAdapter(SparkAdapter):
     def steward_table_constraints(self, relation: BaseRelation) -> dict[str, str]:
         """name -> expression of the table's Delta CHECK constraints, from the describe
         dbt makes of it anyway (an incremental model's target before its merge)."""
-        self.get_columns_in_relation(relation)
-        with self._columns_lock:
-            return table_constraints(self._properties.get(_key(relation)))
+        properties = next(
+            (
+                value
+                for name, value, _ in self.steward_described_rows(relation)
+                if name.strip() == "Table Properties"
+            ),
+            None,
+        )
+        return table_constraints(properties)
 
     def execute(
         self, sql: str, auto_begin: bool = False, fetch: bool = False, limit: int | None = None
@@ -129,7 +127,7 @@ class StewardSparkAdapter(SparkAdapter):
         if not _keeps_relations(text):
             thread = threading.get_ident() if _TEMPORARY_VIEW.match(text) else None
             with self._columns_lock:
-                for cache in (self._columns, self._properties, self._described):
+                for cache in (self._columns, self._described):
                     for key in [k for k in cache if thread is None or k[0] == thread]:
                         del cache[key]
         return super().execute(sql, auto_begin=auto_begin, fetch=fetch, limit=limit)
