@@ -21,6 +21,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from steward.cli.main import main
+from steward.guard import parse
 from steward.lakehouse import jars
 from steward.ops import read
 from steward.ops import record as ops_record
@@ -71,10 +72,13 @@ def built(
 
 
 def invocations() -> list[dict[str, object]]:
-    return [r.asDict() for r in rows(f"select * from {OPS}.invocations order by started_at")]
+    """The invocations rows, oldest first; one invocation's teams in build order."""
+    order = {"platform": 0, "consumer": 1, "reader": 2}
+    found = [r.asDict() for r in rows(f"select * from {OPS}.invocations")]
+    return sorted(found, key=lambda r: (r["started_at"], order[str(r["team"])]))
 
 
-def test_one_invocation_row_per_build(built: Built) -> None:
+def test_one_invocation_row_per_team_build(built: Built) -> None:
     assert [r.success for r in built.first] == [True, True, True]
     assert not built.broken[0].success
     found = invocations()
@@ -85,20 +89,42 @@ def test_one_invocation_row_per_build(built: Built) -> None:
         ("platform", "failed"),
         ("consumer", "success"),
     ]
+    # the three teams of the first build were one dbt invocation, the later builds one each
+    ids = [r["invocation_id"] for r in found]
+    assert len(set(ids[:3])) == 1 and len(set(ids)) == 3
     assert {r["git_sha"] for r in found} == {SHA} and {r["env"] for r in found} == {ENV}
     assert all(r["finished_at"] >= r["started_at"] for r in found)  # type: ignore[operator]
 
 
-def test_a_node_row_for_every_node_dbt_ran(built: Built) -> None:
+def test_in_one_invocation_each_write_carries_its_node_s_team(built: Built) -> None:
+    """The first build was every team in one dbt invocation: each table's commit says the
+    team of the node that wrote it (as the engine guard was told before the write)."""
+    first = str(invocations()[0]["invocation_id"])
+    for table, team in (
+        (f"{ENV}_gold_consumer.summary", "consumer"),
+        (f"{ENV}_gold_reader.top", "reader"),
+    ):
+        [newest] = [r for r in rows(f"describe history {table}") if r.version == 0]
+        metadata = parse(newest.userMetadata)
+        assert metadata is not None and (metadata.team, metadata.invocation_id) == (team, first)
+
+
+def test_a_node_row_for_every_node_dbt_ran_under_its_team(built: Built) -> None:
     first = invocations()[0]["invocation_id"]
     nodes = {
-        r.unique_id: r.status
+        (r.team, r.unique_id): r.status
         for r in rows(
-            f"select unique_id, status from {OPS}.node_results where invocation_id = '{first}'"
-            " and resource_type <> 'unattributed'"
+            f"select team, unique_id, status from {OPS}.node_results where invocation_id = "
+            f"'{first}' and resource_type <> 'unattributed'"
         )
     }
-    assert nodes == {PRODUCT: "success", "test.opsprobe.assert_numbers_present": "pass"}
+    assert nodes == {
+        ("platform", PRODUCT): "success",
+        ("platform", "test.opsprobe.assert_numbers_present"): "pass",
+        ("consumer", "model.opsprobe.gold_consumer__summary"): "success",
+        ("consumer", "test.opsprobe.assert_summary_present"): "pass",
+        ("reader", "model.opsprobe.gold_reader__top"): "success",
+    }
     [test] = rows(f"select * from {OPS}.test_results where status = 'fail'")
     assert test.tested_node == PRODUCT and test.team == "platform" and test.failures == 1
 
@@ -110,10 +136,10 @@ def _operations(table: str) -> list[str]:
 
 
 def test_a_build_appends_its_own_rows_one_commit_a_table(built: Built) -> None:
-    assert _operations("invocations") == ["WRITE"] * 5
+    assert _operations("invocations") == ["WRITE"] * 3  # one a dbt invocation
     [with_nodes] = rows(f"select count(distinct invocation_id) as n from {OPS}.node_results")
     assert _operations("node_results") == ["WRITE"] * with_nodes.n
-    assert with_nodes.n >= 4  # the last build's model was skipped: dbt ran nothing
+    assert with_nodes.n == 2  # the last build's model was skipped: dbt ran nothing
 
 
 def test_recording_again_is_idempotent(built: Built) -> None:
@@ -166,7 +192,7 @@ def test_the_upstream_check_reads_the_failure_from_the_ops_tables(built: Built) 
     )
     decisions = rows(
         f"select d.decision, d.producer, d.consumers from {OPS}.upstream_decisions d "
-        f"join {OPS}.invocations i using (invocation_id) where d.team = 'consumer' "
+        f"join {OPS}.invocations i using (invocation_id, team) where d.team = 'consumer' "
         "order by i.started_at"
     )
     assert [(d.decision, d.producer) for d in decisions] == [
@@ -366,13 +392,27 @@ def test_openlineage_events_name_each_build(built: Built) -> None:
         for line in events_file(built.context).read_text(encoding="utf-8").splitlines()
     ]
     ours = [e for e in events if e["job"]["namespace"] == f"steward://local/{ENV}"]
-    first = invocations()[0]["invocation_id"]
-    kinds = [e["eventType"] for e in ours if e["run"]["runId"] == first]
+    # the first build was one invocation of three teams: a run of each, its parent the
+    # invocation's
+    first = str(invocations()[0]["invocation_id"])
+    runs = {
+        e["job"]["name"]: e
+        for e in ours
+        if (e["run"]["facets"].get("parent") or {}).get("run", {}).get("runId") == first
+        and e["eventType"] == "COMPLETE"
+    }
+    assert set(runs) == {"platform.build", "consumer.build", "reader.build"}
+    assert len({e["run"]["runId"] for e in runs.values()}) == 3
+    assert [o["name"] for o in runs["platform.build"]["outputs"]] == [
+        f"{ENV}_silver_platform.numbers"
+    ]
+    assert [i["name"] for i in runs["reader.build"]["inputs"]] == [f"{ENV}_silver_platform.numbers"]
+    platform_run = runs["platform.build"]["run"]["runId"]
+    kinds = [e["eventType"] for e in ours if e["run"]["runId"] == platform_run]
     assert kinds == ["START", "COMPLETE"]
+    # a build of one team is its invocation's run
     failed = invocations()[3]["invocation_id"]
-    assert [e["eventType"] for e in ours if e["run"]["runId"] == failed][-1] == "FAIL"
-    complete = next(e for e in ours if e["run"]["runId"] == first and e["eventType"] == "COMPLETE")
-    assert [o["name"] for o in complete["outputs"]] == [f"{ENV}_silver_platform.numbers"]
+    assert [e["eventType"] for e in ours if e["run"]["runId"] == failed] == ["START", "FAIL"]
 
 
 def test_the_discovery_site_reads_the_run_history_from_the_ops_tables(
@@ -393,3 +433,34 @@ def test_the_discovery_site_reads_the_run_history_from_the_ops_tables(
     assert {p.stem for p in written} >= {"platform", "consumer"}
     again, problems = read_history(tmp_path / "snapshot", built.context.project_dir)
     assert problems == [] and dict(again.states) == dict(history.states)
+
+
+def test_in_one_invocation_what_reads_a_failed_product_is_skipped_and_named(
+    built: Built, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Producer and readers in one invocation: dbt skips what reads the product whose test
+    failed, and steward names the product and its team, as the upstream check would."""
+    context = replace(built.context, env=f"{ENV}_inrun")
+    platform, consumer, reader = build_teams(context, ["platform", "consumer", "reader"], BREAK)
+    assert not platform.success and platform.statuses == {"success": 1, "fail": 1}
+    for run in (consumer, reader):
+        assert run.success and run.statuses.get("skipped", 0) >= 1
+        [problem] = run.upstream_problems
+        assert (problem.product, problem.team) == (PRODUCT, "platform")
+        assert problem.reason == "its tests failed in this run: assert_numbers_present"
+    err = capsys.readouterr().err
+    assert "skipping gold_consumer__summary and what depends on them: upstream " in err
+    schema = f"{ENV}_inrun_ops_platform"
+    decisions = rows(
+        f"select team, decision, reason from {schema}.upstream_decisions order by team"
+    )
+    assert [(d.team, d.decision) for d in decisions] == [
+        ("consumer", "skipped"),
+        ("reader", "skipped"),
+    ]
+    skipped = rows(f"select team, skipped_upstream from {schema}.invocations order by team")
+    assert {r.team: json.loads(r.skipped_upstream) for r in skipped} == {
+        "consumer": ["silver_platform__numbers"],
+        "platform": [],
+        "reader": ["silver_platform__numbers"],
+    }

@@ -23,6 +23,8 @@ from steward.cli.main import main as steward_main
 from steward.guard import parse
 from steward.lakehouse import jars
 from steward.teambuild.context import RunContext
+from steward.teambuild.order import BuildPlan
+from steward.teambuild.runner import together_context
 
 from .redteam import base_project, case_project, load_cases, run_case_dbt
 from .spark_support import content_hash, rows, spark
@@ -128,6 +130,45 @@ def test_the_attack_is_refused_and_the_victim_unchanged(
     assert victim_state() == before
     # the attacker's session state (USE, SET) never leaks into the process's session
     assert spark().catalog.currentDatabase() == "default"
+
+
+NODE_CASES = [
+    name
+    for name, case in CASES.items()
+    if case["refused_by"] == "guard"
+    and case["command"][0] != "run-operation"
+    and "on-run-start" not in json.dumps(case)
+    and case.get("routed_to", ATTACKER) == ATTACKER
+]
+"""The attacks a node of the attacker sends. A project hook or a run-operation is no
+node's: in one invocation of several teams it may do what one of them may
+(steward.guard.teams), as it does in that team's own build of a team-by-team run. A file
+in another team's folder is that team's node (review routing is its check)."""
+
+
+@pytest.mark.parametrize("name", NODE_CASES)
+def test_in_one_invocation_of_every_team_a_node_is_refused_as_its_team(
+    arena: Arena, name: str, tmp_path: Path
+) -> None:
+    """`steward build --all` runs the victim's team and the attacker's in one dbt
+    invocation: the attacker's node is still judged as the attacker's, by both guards."""
+    case = CASES[name]
+    project = case_project(arena.base, tmp_path / "project", case)
+    before = victim_state()
+    context, owners = together_context(
+        arena.context(project, None), BuildPlan.load(project), {}, ["platform", ATTACKER]
+    )
+    assert set(owners.values()) == {"platform", ATTACKER}
+    if case.get("prepare"):
+        result, said = run_case_dbt(context, case["prepare"], arena.location)
+        assert result.success, said
+
+    result, said = run_case_dbt(context, case["command"], arena.location)
+
+    assert not result.success, f"{name} was not refused:\n{said}"
+    assert case["refused"] in said, said
+    assert "steward refused a statement (rule WRT001) for team commercial_analytics" in said
+    assert victim_state() == before
 
 
 @pytest.mark.parametrize("name", list(LEGITIMATE))

@@ -19,6 +19,7 @@ baseline. It reports:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
 import re
@@ -35,7 +36,7 @@ from steward.data import GenerationConfig, generate
 from steward.data.delivery import deliver
 from steward.teambuild.context import RunContext
 from steward.teambuild.order import BuildPlan
-from steward.teambuild.runner import invoke_dbt, parse_manifest
+from steward.teambuild.runner import FAILED, invoke_dbt, parse_manifest, together_context
 from steward.teambuild.statements import StatementLog
 
 INGESTION_TEAMS = ("dutchgrid", "electra", "platform")
@@ -165,17 +166,33 @@ def delta_commits(lakehouse: Path, skip: str) -> int:
     )
 
 
-def _team_timing(team: str, seconds: float, result: Any) -> TeamTiming:
-    models = tests = 0.0
+def _team_timings(teams: list[str], owners: dict[str, str], result: Any) -> list[TeamTiming]:
+    """Each team's share of one invocation: its models' and tests' execution time (summed
+    over dbt's threads) and whether all of its nodes passed."""
+    models = dict.fromkeys(teams, 0.0)
+    tests = dict.fromkeys(teams, 0.0)
+    failed: set[str] = set(teams) if result.result is None else set()
     for node_result in getattr(result.result, "results", None) or []:
+        team = owners.get(node_result.node.unique_id)
+        if team is None:
+            continue
         kind = node_result.node.resource_type
         if str(getattr(kind, "value", kind)) == "model":
-            models += node_result.execution_time
+            models[team] += node_result.execution_time
         else:
-            tests += node_result.execution_time
-    return TeamTiming(
-        team, round(seconds, 2), round(models, 2), round(tests, 2), bool(result.success)
-    )
+            tests[team] += node_result.execution_time
+        if str(getattr(node_result.status, "value", node_result.status)) in FAILED:
+            failed.add(team)
+    return [
+        TeamTiming(
+            team,
+            round(models[team] + tests[team], 2),
+            round(models[team], 2),
+            round(tests[team], 2),
+            team not in failed,
+        )
+        for team in teams
+    ]
 
 
 def run(
@@ -203,8 +220,9 @@ def run(
             landing_dir=landing,
         )
 
-        parse_seconds, _manifest = _timed(lambda: parse_manifest(context))
-        order = BuildPlan.load(project_dir).order()
+        parse_seconds, manifest = _timed(lambda: parse_manifest(context))
+        plan = BuildPlan.load(project_dir)
+        order = plan.order()
         # dbt starts the embedded Spark with the profile's settings (Delta, warehouse, jars);
         # the baseline then uses that same session.
         with contextlib.redirect_stdout(sys.stderr):  # `dbt show` prints its one row
@@ -223,26 +241,24 @@ def run(
                 files = deliver(generated.landing, landing, day)
                 landed = _count_rows(files)
                 statements = StatementLog()
-                teams = []
-                for team in order:
-                    run_context = RunContext(
-                        project_dir=project_dir,
-                        env="bench",
-                        team=team,
-                        lakehouse_dir=work / "lakehouse",
-                        landing_dir=landing,
-                        # the contracts' freshness is judged as of the replayed day
-                        as_of=f"{day.isoformat()}T23:59",
+                # every team in one dbt invocation, as `steward build --all` runs them; the
+                # contracts' freshness is judged as of the replayed day
+                run_context, owners = together_context(
+                    dataclasses.replace(context, as_of=f"{day.isoformat()}T23:59"),
+                    plan,
+                    manifest,
+                    order,
+                )
+                groups = [f"group:{team}" for team in order]
+                seconds, result = _timed(
+                    functools.partial(
+                        invoke_dbt,
+                        run_context,
+                        ["build", "--select", *groups, "--quiet"],
+                        [statements],
                     )
-                    seconds, result = _timed(
-                        functools.partial(
-                            invoke_dbt,
-                            run_context,
-                            ["build", "--select", f"group:{team}", "--quiet"],
-                            [statements],
-                        )
-                    )
-                    teams.append(_team_timing(team, seconds, result))
+                )
+                teams = _team_timings(order, owners, result)
                 # one walk of the lakehouse a day: commits so far, less yesterday's count
                 commits = delta_commits(work / "lakehouse", PLAIN_SCHEMA) - commits_so_far
                 commits_so_far += commits
@@ -250,7 +266,7 @@ def run(
                 timing = DayTiming(
                     day=day.isoformat(),
                     landed_rows=landed,
-                    build_seconds=round(sum(t.seconds for t in teams), 2),
+                    build_seconds=round(seconds, 2),
                     ingestion_model_seconds=round(
                         sum(t.model_seconds for t in teams if t.team in INGESTION_TEAMS), 2
                     ),

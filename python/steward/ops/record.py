@@ -14,7 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -156,20 +156,38 @@ def record_build(
     """Write every ops row of `build` (idempotent: MERGE on the invocation id); returns
     its node rows. `new`: the build is one this process just ran, recorded here for the
     first time, so its rows are appended (`OpsStore.write`)."""
+    return record_builds(store, [(build, results)], manifest, cursor, new)[0]
+
+
+def record_builds(
+    store: OpsStore,
+    builds: Sequence[tuple[Build, Sequence[Mapping[str, Any]]]],
+    manifest: Mapping[str, Any],
+    cursor: EventLogCursor | None = None,
+    new: bool = False,
+) -> list[list[dict[str, Any]]]:
+    """Write the ops rows of the team builds of one dbt invocation, each with its own
+    results (one build a team: `steward build --all` builds every team in one invocation),
+    three statements in all; returns each build's node rows. The Spark work no node
+    claims is shared between the builds by their nodes' executor run time."""
     connection = getattr(store.connection, "connection", None)
     spark = connection.spark if isinstance(connection, SparkConnection) else None
-    rows = node_rows(build, results, manifest)
-    if cursor is not None:
+    per_build = [node_rows(build, results, manifest) for build, results in builds]
+    if cursor is not None and builds:
         if spark is None:  # a Thrift Server's log: other teams' builds share it
             cursor.settle()
-        measured = node_metrics(cursor.read(spark), build.invocation_id)
+        measured = node_metrics(cursor.read(spark), builds[0][0].invocation_id)
+        own = [{row["unique_id"] for row in rows} for rows in per_build]
         if spark is None:
             # Its jobs carry no invocation id, only dbt's query comment with the node: keep
             # this build's own nodes; work no node claims cannot be told apart by team.
-            own = {row["unique_id"] for row in rows}
-            measured = {node: m for node, m in measured.items() if node in own}
-        rows = add_metrics(build, rows, measured)
-    store.write(tables.NODE_RESULTS, rows, new=new)
+            measured = {node: m for node, m in measured.items() if any(node in o for o in own)}
+        shares = share_unattributed(measured, own)
+        per_build = [
+            add_metrics(build, rows, share)
+            for (build, _), rows, share in zip(builds, per_build, shares, strict=True)
+        ]
+    store.write(tables.NODE_RESULTS, [row for rows in per_build for row in rows], new=new)
     store.write(
         tables.UPSTREAM_DECISIONS,
         [
@@ -183,6 +201,7 @@ def record_build(
                 "consumers": json.dumps(list(d.consumers)),
                 "decided_at": build.started_at,
             }
+            for build, _ in builds
             for d in build.decisions
         ],
         new=new,
@@ -203,10 +222,41 @@ def record_build(
                 "skipped_upstream": json.dumps(list(build.skipped_upstream)),
                 "event_log": str(cursor.path) if cursor else None,
             }
+            for build, _ in builds
         ],
         new=new,
     )
-    return rows
+    return per_build
+
+
+def share_unattributed(
+    measured: Mapping[str, NodeMetrics], own: Sequence[set[str]]
+) -> list[dict[str, NodeMetrics]]:
+    """`measured` split between builds whose nodes are `own`: each its nodes' metrics, and
+    a share of the work no node claims in proportion to its nodes' executor run time (all
+    of it when there is one build; evenly when no node ran a task). Peak memory is a
+    maximum, so each share keeps it."""
+    if len(own) == 1:
+        return [dict(measured)]
+    split: list[dict[str, NodeMetrics]] = [
+        {node: m for node, m in measured.items() if node in nodes} for nodes in own
+    ]
+    shared = measured.get(UNATTRIBUTED)
+    if shared is None or not own:
+        return split
+    weights = [sum(m.executor_run_time_ms for m in part.values()) for part in split]
+    total = sum(weights)
+    if total == 0:
+        weights, total = [1] * len(own), len(own)
+    for part, weight in zip(split, weights, strict=True):
+        if weight == 0:
+            continue
+        share = NodeMetrics(UNATTRIBUTED, peak_memory_bytes=shared.peak_memory_bytes)
+        for name in (f.name for f in fields(NodeMetrics)):
+            if name not in ("unique_id", "peak_memory_bytes"):
+                setattr(share, name, getattr(shared, name) * weight // total)
+        part[UNATTRIBUTED] = share
+    return split
 
 
 def _reason(exc: BaseException) -> str:

@@ -47,7 +47,7 @@ INVOCATIONS = Table(
         ("skipped_upstream", "string"),
         ("event_log", "string"),
     ),
-    ("invocation_id",),
+    ("invocation_id", "team"),
 )
 METRIC_COLUMNS = (
     ("tasks", "bigint"),
@@ -97,7 +97,7 @@ UPSTREAM_DECISIONS = Table(
         ("consumers", "string"),
         ("decided_at", "timestamp"),
     ),
-    ("invocation_id", "product"),
+    ("invocation_id", "team", "product"),
 )
 TABLE_STORAGE = Table(
     "table_storage",

@@ -54,6 +54,9 @@ class RunContext:
     settings: tuple[tuple[str, str], ...] = ()
     """Variables of the layered configuration the profile reads (Spark settings), set for
     the run (`steward.teambuild.settings`)."""
+    teams_file: Path | None = None
+    """One invocation of several teams: the file of every node's team the adapter's guard
+    reads (STEWARD_BUILD_TEAMS; `steward.guard.teams`)."""
 
     def __post_init__(self) -> None:
         if self.target not in TARGETS:
@@ -98,6 +101,9 @@ class RunContext:
             variables["STEWARD_AS_OF"] = self.as_of
         if self.full_checks:
             variables["STEWARD_FULL_CHECKS"] = "1"
+        if self.teams_file is not None:
+            variables["STEWARD_BUILD_TEAMS"] = str(self.teams_file)
+            variables["STEWARD_TEAM"] = ""  # each node's own, not the shell's
         variables.update(self.settings)
         return variables
 

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from steward.errors import UserError
+from steward.guard import teams as build_teams_file
 from steward.guard.export import export_for_run
 from steward.guard.metadata import git_sha
 from steward.lakehouse.java import check_java
@@ -25,11 +26,18 @@ from steward.ops.store import OpsStore
 from steward.teambuild import history
 from steward.teambuild.context import RunContext, environment
 from steward.teambuild.order import BuildPlan
-from steward.teambuild.settings import default_env, prepare, sla_defaults, team_settings
+from steward.teambuild.settings import (
+    build_settings,
+    default_env,
+    prepare,
+    sla_defaults,
+    team_settings,
+)
 from steward.teambuild.upstream import (
     UpstreamProblem,
     check_upstream,
     describe,
+    tests_of,
     upstream_products,
 )
 
@@ -284,8 +292,12 @@ def build_teams(
 ) -> list[TeamRun]:
     """Build `teams` in the order given, each after checking the products it reads. The
     layered configuration is checked first, and `dev` becomes the developer's own
-    environment (`steward.teambuild.settings`)."""
+    environment (`steward.teambuild.settings`). On the embedded target several teams are
+    one dbt invocation (`build_together`); on a shared server, one invocation a team (its
+    engine guard knows a session's team by its user)."""
     plan = plan or BuildPlan.load(context.project_dir)
+    if together(context, plan, teams):
+        return build_together(context, teams, extra_args, ignore_upstream, plan, callbacks)
     context = prepare(context, plan, teams)
     manifest = parse_manifest(context)
     states = history.load_states(context)
@@ -303,3 +315,187 @@ def build_teams(
         )
         for team in teams
     ]
+
+
+FAILED = frozenset({"error", "fail", "runtime error"})
+"""Node statuses that fail a build (a test's `warn` does not)."""
+
+
+def together(context: RunContext, plan: BuildPlan, teams: Sequence[str]) -> bool:
+    """Whether `teams` build in one dbt invocation: several teams, the embedded target,
+    and a registry (the engine guard's file names every team's namespaces)."""
+    return len(teams) > 1 and context.target == "local" and plan.project.registry is not None
+
+
+def node_teams(
+    manifest: Mapping[str, Any], owners: Mapping[str, str | None], teams: Sequence[str]
+) -> dict[str, str]:
+    """Every node dbt may run for `teams` -> its team: a model's (seed's, snapshot's) as the
+    project model resolved it, a test's that of the node it tests."""
+    wanted = set(teams)
+    found = {
+        uid: team
+        for uid, team in owners.items()
+        if team in wanted and not uid.startswith("source.")
+    }
+    everything = [*manifest.get("nodes", {}).items(), *manifest.get("unit_tests", {}).items()]
+    for unique_id, node in everything:
+        team = owners.get(unique_id)
+        if team is None and node.get("resource_type") in ("test", "unit_test"):
+            parents = [node.get("attached_node"), *(node.get("depends_on") or {}).get("nodes", [])]
+            team = next((owners[p] for p in parents if p and owners.get(p)), None)
+        if team in wanted:
+            found[unique_id] = team
+    return found
+
+
+def _in_run_problems(
+    manifest: Mapping[str, Any],
+    team: str,
+    owners: Mapping[str, str | None],
+    teams: Sequence[str],
+    statuses: Mapping[str, str],
+) -> list[UpstreamProblem]:
+    """The products of the other teams of this invocation that failed in it (the model, or
+    a test of it with severity error): dbt skipped what reads them."""
+    problems = []
+    for product, consumers in sorted(upstream_products(manifest, team, owners).items()):
+        producer = owners.get(product)
+        if producer not in teams or producer == team:
+            continue
+        reason = None
+        if statuses.get(product) in FAILED:
+            reason = f"its build in this run ended in {statuses[product]}"
+        else:
+            failed = [
+                t.split(".")[2] for t in tests_of(manifest, product) if statuses.get(t) in FAILED
+            ]
+            if failed:
+                reason = f"its tests failed in this run: {', '.join(failed)}"
+        if reason is not None and any(statuses.get(c) == "skipped" for c in consumers):
+            problems.append(
+                UpstreamProblem(product, str(producer), reason, tuple(sorted(consumers)))
+            )
+    return problems
+
+
+def together_context(
+    context: RunContext, plan: BuildPlan, manifest: Mapping[str, Any], teams: Sequence[str]
+) -> tuple[RunContext, dict[str, str]]:
+    """The context of one invocation of `teams` (its environment resolved), after writing
+    the file of every node's team for the adapter; and that map."""
+    owners = node_teams(manifest, plan.owners, teams)
+    variables, per_team = build_settings(plan.project, context, teams)
+    teams_file = build_teams_file.write(
+        build_teams_file.BuildTeams(tuple(teams), owners, per_team),
+        build_teams_file.default_path(context.project_dir, default_env(context)),
+    )
+    return dataclasses.replace(
+        context, team=None, settings=variables, teams_file=teams_file
+    ), owners
+
+
+def build_together(
+    context: RunContext,
+    teams: Sequence[str],
+    extra_args: Sequence[str] = (),
+    ignore_upstream: bool = False,
+    plan: BuildPlan | None = None,
+    callbacks: Sequence[Callable[[Any], None]] = (),
+    now: datetime | None = None,
+) -> list[TeamRun]:
+    """`teams` in one `dbt build`, in dependency order, each node under its own team's
+    guard (`steward.guard.teams`); partial parsing survives from run to run and the
+    embedded Spark starts once. The products of teams outside the build are checked
+    first, as a team's build checks them; a product of a team in the build is checked by
+    dbt itself (what reads a failed model or test is skipped), and the skip is named by
+    its producer after the run. Recorded as one build a team, of one invocation id."""
+    plan = plan or BuildPlan.load(context.project_dir)
+    context = prepare(context, plan, teams)
+    manifest = parse_manifest(context)
+    states = history.load_states(context)
+    started_at = datetime.now(timezone.utc)
+    contacts = team_contacts(plan)
+    sla = sla_defaults(plan.project, context.env)
+    before: dict[str, list[UpstreamProblem]] = {}
+    exclude: list[str] = []
+    for team in teams:
+        found = check_upstream(manifest, team, states, now or started_at, plan.owners, sla)
+        before[team] = [p for p in found if p.team not in teams]
+        for problem in before[team]:
+            line = describe(problem, contacts)
+            if ignore_upstream:
+                print(f"steward: --ignore-upstream: building anyway; {line}", file=sys.stderr)
+            else:
+                print(f"steward: {line}", file=sys.stderr)
+                exclude.append(f"{problem.product_name}+")
+    env = default_env(context)
+    run_context, owners = together_context(context, plan, manifest, teams)
+    print(
+        f"== steward build: teams {' -> '.join(teams)} in one dbt invocation (target "
+        f"{context.target}, env {env}) ==",
+        file=sys.stderr,
+        flush=True,
+    )
+    args = ["build", "--select", *(f"group:{team}" for team in teams), *extra_args]
+    if exclude:
+        args += ["--exclude", *sorted(set(exclude))]
+    cursor = _event_log(run_context)
+    result = invoke_dbt(run_context, args, callbacks)
+    invocation_id = _invocation_id()
+    if result.result is None:
+        if isinstance(result.exception, UserError):
+            raise result.exception
+        print(f"steward: dbt stopped before building: {result.exception}", file=sys.stderr)
+        reason = f"dbt failed: {result.exception}"
+        return [TeamRun(team=team, success=False, skipped_because=reason) for team in teams]
+    finished_at = datetime.now(timezone.utc)
+    node_status = {
+        r.node.unique_id: str(getattr(r.status, "value", r.status))
+        for r in getattr(result.result, "results", None) or []
+    }
+    results = ops_record.run_results(context.project_dir, invocation_id, result.result)
+    runs: list[TeamRun] = []
+    builds: list[tuple[ops_record.Build, list[dict[str, Any]]]] = []
+    for team in teams:
+        mine = {uid: status for uid, status in node_status.items() if owners.get(uid) == team}
+        statuses: dict[str, int] = {}
+        for status in mine.values():
+            statuses[status] = statuses.get(status, 0) + 1
+        during = _in_run_problems(manifest, team, plan.owners, teams, node_status)
+        for problem in during:
+            print(f"steward: {describe(problem, contacts)}", file=sys.stderr)
+        decisions = _decisions(manifest, team, plan, before[team], ignore_upstream)
+        skipped_now = {p.product: p for p in during}
+        decisions = [
+            dataclasses.replace(d, decision="skipped", reason=skipped_now[d.product].reason)
+            if d.product in skipped_now
+            else d
+            for d in decisions
+        ]
+        problems = ([] if ignore_upstream else before[team]) + during
+        success = not any(status in FAILED for status in mine.values())
+        skipped = tuple(p.product_name for p in problems)
+        build = ops_record.Build(
+            invocation_id=invocation_id,
+            team=team,
+            env=env,
+            target=context.target,
+            git_sha=git_sha(context.project_dir),
+            started_at=started_at,
+            finished_at=finished_at,
+            success=success,
+            statuses=statuses,
+            skipped_upstream=skipped,
+            decisions=tuple(decisions),
+        )
+        builds.append((build, [r for r in results if owners.get(str(r["unique_id"])) == team]))
+        runs.append(TeamRun(team, success, statuses, upstream_problems=tuple(problems)))
+    try:
+        store = OpsStore.open(context, invocation_id)
+        recorded = ops_record.record_builds(store, builds, manifest, cursor, new=True)
+        for (build, _), rows in zip(builds, recorded, strict=True):
+            emit_build(context, build, rows, manifest, shared=True)
+    except Exception as exc:  # recording never fails a build
+        ops_record.warn(f"could not record build {invocation_id} of teams {', '.join(teams)}", exc)
+    return runs

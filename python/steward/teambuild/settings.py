@@ -111,6 +111,29 @@ def team_settings(
     )
 
 
+def build_settings(
+    project: Project, context: RunContext, teams: Sequence[str]
+) -> tuple[tuple[tuple[str, str], ...], dict[str, dict[str, str]]]:
+    """One invocation of several teams: the variables of its dbt run (the first team's,
+    with the most driver memory any team asks for) and each team's session settings,
+    which the adapter sets while that team's nodes run."""
+    config = project.platform_config
+    if config is None or context.env is None or not teams:
+        return (), {}
+    overlay = config_env(context.env, config)
+    per_team = {
+        team: {
+            "spark.sql.shuffle.partitions": str(
+                resolve_for(config, project.registry, team, overlay).value(
+                    "spark.shuffle_partitions"
+                )
+            )
+        }
+        for team in teams
+    }
+    return team_settings(project, context, teams[0], teams), per_team
+
+
 def _bytes(size: str) -> int:
     return int(size[:-1]) * _UNITS[size[-1]]
 

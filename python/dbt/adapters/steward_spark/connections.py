@@ -14,6 +14,13 @@ Per connection the guard tracks the current schema (`USE`) and the metadata last
 so the session state must really be per connection: on the thrift method each connection
 is its own Hive session; on the session method each gets its own SparkSession
 (`session.py`).
+
+One invocation may build several teams (`steward build --all` on the session method):
+STEWARD_BUILD_TEAMS then names the file of every node's team (`steward.guard.teams`), each
+statement is judged by the policy of the team of the node that sends it, and that team
+(with its Spark settings) is set on the connection's own SparkSession before the statement
+runs, for the engine guard and the commit metadata. A statement no node sends may do what
+one of the build's teams may do.
 """
 
 from __future__ import annotations
@@ -38,12 +45,14 @@ from dbt_common.events.contextvars import get_node_info
 from dbt_common.exceptions import DbtConfigError, DbtRuntimeError
 
 from steward.errors import UserError
-from steward.guard import CommitMetadata, WritePolicy, check, git_sha
+from steward.guard import CommitMetadata, Verdict, WritePolicy, check, git_sha
+from steward.guard import teams as build_teams
 from steward.guard.decide import START_SCHEMA
 from steward.guard.policy import COMMIT_METADATA_KEY
 from steward.lakehouse.conflicts import delta_conflict
 from steward.lakehouse.conflicts import pause as conflict_pause
 from steward.lakehouse.conflicts import retries as conflict_retries
+from steward.project.model import Registry
 from steward.project.registry import read_registry
 
 logger = AdapterLogger("steward_spark")
@@ -71,10 +80,19 @@ class StewardSparkCredentials(SparkCredentials):
     # guard reads them from the credentials, and `steward build` prints the team.
 
 
+TEAM_SETTING = "spark.steward.team"
+"""What the engine guard (jvm/steward-guard) reads a session's team from, per statement."""
+
+
 @dataclass
 class _ConnectionState:
     schema: str | None = START_SCHEMA
     metadata: str | None = None
+    team: str | None = None
+    """The team last set on the connection's session (several-team invocations only)."""
+
+
+_UNREAD = object()
 
 
 class StewardSparkConnectionManager(SparkConnectionManager):
@@ -85,6 +103,9 @@ class StewardSparkConnectionManager(SparkConnectionManager):
         self._states: weakref.WeakKeyDictionary[Any, _ConnectionState] = weakref.WeakKeyDictionary()
         self._states_lock = threading.Lock()
         self._policy: WritePolicy | None = None
+        self._build: Any = _UNREAD
+        self._team_policies: dict[str, WritePolicy] = {}
+        self._registry: Registry | None = None
 
     # ---- the policy of this run --------------------------------------------------------
     @property
@@ -98,6 +119,7 @@ class StewardSparkConnectionManager(SparkConnectionManager):
             root = self.project_root
             try:
                 registry = read_registry(root)[0] if root is not None else None
+                self._registry = registry
                 self._policy = WritePolicy.for_team(
                     credentials.team,
                     str(credentials.schema),
@@ -107,6 +129,76 @@ class StewardSparkConnectionManager(SparkConnectionManager):
             except UserError as exc:
                 raise DbtConfigError(f"steward_spark: {exc}") from None
         return self._policy
+
+    def build_teams(self) -> build_teams.BuildTeams | None:
+        """The teams of a several-team invocation (STEWARD_BUILD_TEAMS), read once."""
+        if self._build is _UNREAD:
+            credentials: StewardSparkCredentials = self.profile.credentials  # type: ignore[assignment]
+            try:
+                build = build_teams.from_environment()
+            except UserError as exc:
+                raise DbtConfigError(f"steward_spark: {exc}") from None
+            if build is not None and credentials.team is not None:
+                raise DbtConfigError(
+                    f"steward_spark: both STEWARD_TEAM ({credentials.team}) and "
+                    f"{build_teams.ENV_VAR} are set: a build is one team's or every node's "
+                    "own team's; unset one of them"
+                )
+            if build is not None and credentials.method != SparkConnectionMethod.SESSION:
+                raise DbtConfigError(
+                    f"steward_spark: {build_teams.ENV_VAR} (one invocation for several teams) "
+                    "needs the session method: on a shared server the engine guard takes a "
+                    "session's team from its user, so each team builds in its own invocation"
+                )
+            self._build = build
+        return self._build  # type: ignore[no-any-return]
+
+    def _team_policy(self, team: str) -> WritePolicy:
+        policy = self._team_policies.get(team)
+        if policy is None:
+            base = self.policy()
+            try:
+                policy = WritePolicy.for_team(team, base.env, self._registry, base.storage_prefix)
+            except UserError as exc:
+                raise DbtConfigError(f"steward_spark: {exc}") from None
+            self._team_policies[team] = policy
+        return policy
+
+    def _judge(self, sql: str, node: str | None, schema: str | None) -> tuple[Verdict, WritePolicy]:
+        """The verdict on `sql` and the policy that gave it: the running team's; in a
+        several-team invocation the node's team's, or for a statement no node sends the
+        first of the build's teams that may send it (else the first team's refusal)."""
+        build = self.build_teams()
+        if build is None:
+            policy = self.policy()
+            return check(sql, policy, schema), policy
+        team = build.team_of(node)
+        candidates = [team] if team is not None else list(build.teams)
+        first: tuple[Verdict, WritePolicy] | None = None
+        for name in candidates:
+            policy = self._team_policy(name)
+            verdict = check(sql, policy, schema)
+            if verdict.refusal is None:
+                return verdict, policy
+            first = first or (verdict, policy)
+        assert first is not None  # a build has at least one team
+        return first
+
+    def _use_team(self, connection: Connection, state: _ConnectionState, team: str | None) -> None:
+        """Set `team` and its settings on the connection's SparkSession, where a
+        several-team invocation changes team between nodes."""
+        build = self.build_teams()
+        if build is None or state.team == team:
+            return
+        from dbt.adapters.steward_spark.session import IsolatedSession
+
+        session = getattr(connection.handle, "handle", None)
+        if not isinstance(session, IsolatedSession):  # checked in build_teams(): unreachable
+            raise DbtRuntimeError("steward_spark: several teams need the session method")
+        session.spark.conf.set(TEAM_SETTING, team or "")
+        for key, value in build.settings.get(team or "", {}).items():
+            session.spark.conf.set(key, value)
+        state.team = team
 
     def _state(self, handle: Any) -> _ConnectionState:
         with self._states_lock:
@@ -125,18 +217,19 @@ class StewardSparkConnectionManager(SparkConnectionManager):
         retryable_exceptions: tuple[type[Exception], ...] = (),
         retry_limit: int = 1,
     ) -> tuple[Connection, Any]:
-        policy = self.policy()
         connection = self.get_thread_connection()
         state = self._state(connection.handle)
+        node = (get_node_info() or {}).get("unique_id")
         # seeds send `insert ... values (%s, ...)` with bindings; judge the statement shape
         judged = sql.replace("%s", "null") if bindings else sql
-        verdict = check(judged, policy, state.schema)
+        verdict, policy = self._judge(judged, node, state.schema)
         if verdict.refusal is not None:
             message = verdict.refusal.message(policy)
             logger.debug(f"steward_spark refused:\n{sql}")
             raise DbtRuntimeError(message)
+        self._use_team(connection, state, policy.team)
         if verdict.writes:
-            self._set_commit_metadata(connection, state, policy)
+            self._set_commit_metadata(connection, state, policy, node)
         attempt = 0
         while True:
             try:
@@ -168,12 +261,15 @@ class StewardSparkConnectionManager(SparkConnectionManager):
         return result
 
     def _set_commit_metadata(
-        self, connection: Connection, state: _ConnectionState, policy: WritePolicy
+        self,
+        connection: Connection,
+        state: _ConnectionState,
+        policy: WritePolicy,
+        node: str | None,
     ) -> None:
-        node = (get_node_info() or {}).get("unique_id") or connection.name or "unknown"
         metadata = CommitMetadata(
             team=policy.team or "",
-            node=str(node),
+            node=str(node or connection.name or "unknown"),
             invocation_id=_invocation_id(),
             git_sha=git_sha(self.project_root),
             env=policy.env,
