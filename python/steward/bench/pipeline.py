@@ -2,7 +2,8 @@
 
 Generates several days of landing data, then replays the daily runs on a fresh embedded
 lakehouse: day 1 is the initial build, every later day an incremental build of every team
-after that day's files have arrived. In the same process and Spark session, the same
+after that day's files have arrived, all teams in one dbt invocation as `steward build
+--all` runs them (`steward.teambuild.runner.together_context`). In the same process and Spark session, the same
 landed rows are appended to Delta tables with plain Spark (read the files, append) as the
 baseline. It reports:
 
