@@ -186,6 +186,21 @@ def _decisions(
     return decisions
 
 
+def _announce(
+    problems: Sequence[UpstreamProblem], contacts: Mapping[str, str], ignore_upstream: bool
+) -> list[str]:
+    """Say each unhealthy upstream product; the selectors of what is then not built."""
+    exclude = []
+    for problem in problems:
+        line = describe(problem, contacts)
+        if ignore_upstream:
+            print(f"steward: --ignore-upstream: building anyway; {line}", file=sys.stderr)
+        else:
+            print(f"steward: {line}", file=sys.stderr)
+            exclude.append(f"{problem.product_name}+")
+    return exclude
+
+
 def build_team(
     context: RunContext,
     team: str,
@@ -230,14 +245,7 @@ def build_team(
             sla_defaults(plan.project, context.env),
         )
         decisions = _decisions(manifest, team, plan, problems, ignore_upstream)
-        contacts = team_contacts(plan)
-        for problem in problems:
-            line = describe(problem, contacts)
-            if ignore_upstream:
-                print(f"steward: --ignore-upstream: building anyway; {line}", file=sys.stderr)
-            else:
-                print(f"steward: {line}", file=sys.stderr)
-                exclude.append(f"{problem.product.split('.')[-1]}+")
+        exclude += _announce(problems, team_contacts(plan), ignore_upstream)
     args = ["build", "--select", f"group:{team}", *extra_args]
     if exclude:
         args += ["--exclude", *exclude]
@@ -422,13 +430,7 @@ def build_together(
     for team in teams:
         found = check_upstream(manifest, team, states, now or started_at, plan.owners, sla)
         before[team] = [p for p in found if p.team not in teams]
-        for problem in before[team]:
-            line = describe(problem, contacts)
-            if ignore_upstream:
-                print(f"steward: --ignore-upstream: building anyway; {line}", file=sys.stderr)
-            else:
-                print(f"steward: {line}", file=sys.stderr)
-                exclude.append(f"{problem.product_name}+")
+        exclude += _announce(before[team], contacts, ignore_upstream)
     env = default_env(context)
     run_context, owners = together_context(context, plan, manifest, teams)
     print(
