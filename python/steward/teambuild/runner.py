@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -457,13 +458,12 @@ def build_together(
         for r in getattr(result.result, "results", None) or []
     }
     results = ops_record.run_results(context.project_dir, invocation_id, result.result)
+    sha = git_sha(context.project_dir)
     runs: list[TeamRun] = []
     builds: list[tuple[ops_record.Build, list[dict[str, Any]]]] = []
     for team in teams:
         mine = {uid: status for uid, status in node_status.items() if owners.get(uid) == team}
-        statuses: dict[str, int] = {}
-        for status in mine.values():
-            statuses[status] = statuses.get(status, 0) + 1
+        statuses = dict(Counter(mine.values()))
         during = _in_run_problems(manifest, team, plan.owners, teams, node_status)
         for problem in during:
             print(f"steward: {describe(problem, contacts)}", file=sys.stderr)
@@ -483,7 +483,7 @@ def build_together(
             team=team,
             env=env,
             target=context.target,
-            git_sha=git_sha(context.project_dir),
+            git_sha=sha,
             started_at=started_at,
             finished_at=finished_at,
             success=success,
