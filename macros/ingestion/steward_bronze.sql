@@ -1,8 +1,10 @@
 {#
-  Bronze keeps everything that landed. A landing model parses each row and sets `_error`
-  when the row can't be read; `steward_bronze_valid` keeps the rows that parse,
-  `steward_bronze_quarantine` the rows that don't, with the raw text and the reason:
-  landed rows = valid + quarantined, nothing is dropped.
+  Bronze keeps everything that landed, and parses it once. A country's `_parsed` model is
+  the one incremental table: every landed row, typed, with `_error` set when the row can't
+  be read (its merge, its tests and its constraints). `steward_bronze_valid` (the rows
+  that parse) and `steward_bronze_quarantine` (the rows that don't, with the raw text and
+  the reason) are views over it: landed rows = valid + quarantined by construction, nothing
+  is dropped, and a landed file is read once a run, not once for each.
 #}
 
 {#- The columns every landed row carries: where and when it arrived, and its identity. -#}
@@ -24,7 +26,6 @@ select
     _row_hash
 from {{ parsed }}
 where _error is null
-    {{ steward_window_filter('_arrival_date') }}
 {% endmacro %}
 
 
@@ -38,5 +39,4 @@ select
     _row_hash
 from {{ parsed }}
 where _error is not null
-    {{ steward_window_filter('_arrival_date') }}
 {% endmacro %}

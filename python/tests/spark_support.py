@@ -9,7 +9,16 @@ from steward.data.delivery import deliver
 from steward.teambuild.context import RunContext
 from steward.teambuild.runner import TeamRun, build_teams, teams_in_order
 
-__all__ = ["build_all", "content_hash", "deliver", "rows", "scalar", "spark", "tables_of"]
+__all__ = [
+    "build_all",
+    "content_hash",
+    "deliver",
+    "rows",
+    "scalar",
+    "spark",
+    "tables_of",
+    "views_of",
+]
 
 
 def build_all(
@@ -35,19 +44,28 @@ def scalar(sql: str) -> Any:
     return rows(sql)[0][0]
 
 
-def tables_of(prefix: str) -> list[str]:
-    """Every table of the namespaces `<prefix>bronze_*`, `silver_*`, `gold_*`."""
-    names = []
+def _relations_of(prefix: str) -> list[Any]:
+    found = []
     for (schema,) in rows("show schemas"):
         if not schema.startswith(prefix):
             continue
         layer = schema[len(prefix) :].split("_", 1)[0]
-        if layer not in ("bronze", "silver", "gold"):
-            continue
-        for row in rows(f"show tables in {schema}"):
-            if not row.isTemporary:
-                names.append(f"{schema}.{row.tableName}")
-    return sorted(names)
+        if layer in ("bronze", "silver", "gold"):
+            found += [t for t in spark().catalog.listTables(schema) if not t.isTemporary]
+    return found
+
+
+def tables_of(prefix: str) -> list[str]:
+    """Every table of the namespaces `<prefix>bronze_*`, `silver_*`, `gold_*` (not their views:
+    a view holds no rows of its own, the table under it does)."""
+    return sorted(
+        f"{t.namespace[-1]}.{t.name}" for t in _relations_of(prefix) if t.tableType != "VIEW"
+    )
+
+
+def views_of(prefix: str) -> set[str]:
+    """Every view of those namespaces."""
+    return {f"{t.namespace[-1]}.{t.name}" for t in _relations_of(prefix) if t.tableType == "VIEW"}
 
 
 def content_hash(table: str) -> tuple[int, int]:

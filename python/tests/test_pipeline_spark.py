@@ -24,7 +24,16 @@ from steward.teambuild.runner import build_teams
 from steward.teambuild.statements import Statement, StatementLog
 
 from .conftest import PROJECT_DIR
-from .spark_support import build_all, content_hash, deliver, rows, scalar, spark, tables_of
+from .spark_support import (
+    build_all,
+    content_hash,
+    deliver,
+    rows,
+    scalar,
+    spark,
+    tables_of,
+    views_of,
+)
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
@@ -76,6 +85,7 @@ class Stage:
     through: date
     succeeded: bool
     tables: dict[str, str]  # table -> format
+    views: set[str]
     hashes: dict[str, tuple[int, int]]
     landed_rows: dict[str, int]
     planted_malformed: dict[str, int]  # what the generator's manifest says it corrupted
@@ -185,6 +195,7 @@ def observe(
         through=through,
         succeeded=succeeded,
         tables=formats,
+        views=views_of(PREFIX),
         hashes={t: content_hash(t) for t in tables},
         landed_rows={c: landed_rows(landing, c) for c in COUNTRIES},
         planted_malformed=planted_malformed(manifest, through),
@@ -247,14 +258,17 @@ STAGE_NAMES = ("day 1", "day 2", "day 2 again")
 
 
 @pytest.fixture(scope="module")
-def expected_relations(stages: dict[str, Stage]) -> set[str]:
-    """Every model that is not ephemeral, as the relation its folder gives it."""
+def expected_relations(stages: dict[str, Stage]) -> dict[str, set[str]]:
+    """Every model that is not ephemeral, as the relation its folder gives it, by what it is
+    materialised as: `view`, or a table (incremental, reference_table)."""
     manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
-    return {
-        f"{node['schema']}.{node['alias']}"
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["config"]["materialized"] != "ephemeral"
-    }
+    relations: dict[str, set[str]] = {"view": set(), "table": set()}
+    for node in manifest["nodes"].values():
+        materialized = node["config"]["materialized"]
+        if node["resource_type"] == "model" and materialized != "ephemeral":
+            kind = "view" if materialized == "view" else "table"
+            relations[kind].add(f"{node['schema']}.{node['alias']}")
+    return relations
 
 
 @pytest.mark.parametrize("stage", STAGE_NAMES)
@@ -264,12 +278,15 @@ def test_every_team_builds(stages: dict[str, Stage], stage: str) -> None:
 
 @pytest.mark.parametrize("stage", STAGE_NAMES)
 def test_every_table_is_delta_in_its_namespace(
-    stages: dict[str, Stage], expected_relations: set[str], stage: str
+    stages: dict[str, Stage], expected_relations: dict[str, set[str]], stage: str
 ) -> None:
     tables = stages[stage].tables
-    assert set(tables) == expected_relations
+    assert set(tables) == expected_relations["table"]
     assert f"{PREFIX}silver_platform.readings" in tables
     assert {fmt for fmt in tables.values()} == {"delta"}
+    # bronze's valid and quarantined rows are views over the one parsed table a country
+    assert f"{PREFIX}bronze_platform.de_readings_quarantine" in expected_relations["view"]
+    assert stages[stage].views == expected_relations["view"]
 
 
 @pytest.mark.parametrize("stage", STAGE_NAMES)

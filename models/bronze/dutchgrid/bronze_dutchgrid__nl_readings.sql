@@ -1,8 +1,4 @@
-{{ config(
-    unique_key=['_source_file', '_row_hash'],
-    partition_by=['_arrival_date'],
-    incremental_window={'column': '_arrival_date'},
-) }}
+{{ config(materialized='view') }}
 
 -- Dutch cumulative register readings that parse, as landed (UTC instant, kWh).
 {{ steward_bronze_valid(

@@ -1,4 +1,8 @@
-{{ config(materialized='ephemeral') }}
+{{ config(
+    unique_key=['_source_file', '_row_hash'],
+    partition_by=['_arrival_date'],
+    incremental_window={'column': '_arrival_date'},
+) }}
 
 -- Dutch register readings as landed: one CSV line a row, typed, with `_error` set when a
 -- line can't be read.
@@ -9,6 +13,7 @@ with landed as (
     from {{ source('landing_dutchgrid', 'nl_readings') }}
     where value not like 'ean,%'
         and trim(value) <> ''
+        {{ steward_window_filter('cast(arrival_date as date)') }}
 
 ),
 

@@ -1,4 +1,8 @@
-{{ config(materialized='ephemeral') }}
+{{ config(
+    unique_key=['_source_file', '_row_hash'],
+    partition_by=['_arrival_date'],
+    incremental_window={'column': '_arrival_date'},
+) }}
 
 -- French readings as landed: one JSON line a row, typed, with `_error` set when a line
 -- can't be read.
@@ -8,6 +12,7 @@ with landed as (
         {{ steward_landing_columns() }}
     from {{ source('landing_electra', 'fr_readings') }}
     where trim(value) <> ''
+        {{ steward_window_filter('cast(arrival_date as date)') }}
 
 ),
 

@@ -1,4 +1,8 @@
-{{ config(materialized='ephemeral') }}
+{{ config(
+    unique_key=['_source_file', '_row_hash'],
+    partition_by=['_arrival_date'],
+    incremental_window={'column': '_arrival_date'},
+) }}
 
 -- German readings as landed: one line of semicolon CSV a row, typed, with `_error` set
 -- when a line can't be read.
@@ -9,6 +13,7 @@ with landed as (
     from {{ source('landing_platform', 'de_readings') }}
     where value not like 'zaehler_id;%'
         and trim(value) <> ''
+        {{ steward_window_filter('cast(arrival_date as date)') }}
 
 ),
 

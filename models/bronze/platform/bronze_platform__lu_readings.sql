@@ -1,8 +1,4 @@
-{{ config(
-    unique_key=['_source_file', '_row_hash'],
-    partition_by=['_arrival_date'],
-    incremental_window={'column': '_arrival_date'},
-) }}
+{{ config(materialized='view') }}
 
 -- Luxembourg hourly readings that can be used, as landed (UTC, kWh).
 {{ steward_bronze_valid(

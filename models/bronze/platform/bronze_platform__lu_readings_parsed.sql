@@ -1,4 +1,8 @@
-{{ config(materialized='ephemeral') }}
+{{ config(
+    unique_key=['_source_file', '_row_hash'],
+    partition_by=['_arrival_date'],
+    incremental_window={'column': '_arrival_date'},
+) }}
 
 -- Luxembourg readings as landed (Parquet), with `_error` set when a row can't be used.
 with landed as (
@@ -12,6 +16,8 @@ with landed as (
             ~ "cast(interval_start_utc as string), 'kwh', cast(kwh as string)))"
         ) }}
     from {{ source('landing_platform', 'lu_readings') }}
+    where true
+        {{ steward_window_filter('cast(arrival_date as date)') }}
 
 )
 
