@@ -360,14 +360,18 @@ def test_health_on_the_cluster_judges_every_product_from_its_history(
     assert "pass" in statuses and set(statuses) <= {"pass", "warn"}  # as they last ran
 
 
-def built_relations(cluster: ClusterRun, group: str | None = None) -> set[str]:
-    """`schema.table` of every model of the manifest that builds a relation (not ephemeral)."""
+def built_relations(
+    cluster: ClusterRun, group: str | None = None, materialized: set[str] | None = None
+) -> set[str]:
+    """`schema.table` of every model of the manifest that builds a relation (not ephemeral),
+    of `group` and `materialized` as given."""
     return {
         f"{node['schema']}.{node['alias']}"
         for node in cluster.manifest["nodes"].values()
         if node["resource_type"] == "model"
         and node["config"]["materialized"] != "ephemeral"
         and (group is None or node["group"] == group)
+        and (materialized is None or node["config"]["materialized"] in materialized)
     }
 
 
@@ -377,6 +381,16 @@ def tables_in(cluster: ClusterRun, schemas: set[str]) -> set[str]:
         f"{schema}.{row[1]}"
         for schema in schemas
         for row in cluster.query(f"show tables in {schema}")
+        if not row[2]
+    }
+
+
+def views_in(cluster: ClusterRun, schemas: set[str]) -> set[str]:
+    """The views the server holds in `schemas` (rows: namespace, viewName, isTemporary)."""
+    return {
+        f"{schema}.{row[1]}"
+        for schema in schemas
+        for row in cluster.query(f"show views in {schema}")
         if not row[2]
     }
 
@@ -399,12 +413,16 @@ def test_readings_is_a_delta_table(cluster: ClusterRun) -> None:
     assert str(cluster.folder / "warehouse") in str(detail[4])
 
 
-def test_every_model_is_a_delta_table_on_the_server(cluster: ClusterRun) -> None:
+def test_every_model_is_a_delta_table_or_a_view_on_the_server(cluster: ClusterRun) -> None:
     expected = built_relations(cluster)
     assert len(expected) >= 25
-    held = tables_in(cluster, {name.split(".")[0] for name in expected})
+    schemas = {name.split(".")[0] for name in expected}
+    held = tables_in(cluster, schemas)  # `show tables` lists views too
     assert held == expected
-    formats = {t: cluster.query(f"describe detail {t}")[0][0] for t in sorted(held)}
+    views = built_relations(cluster, materialized={"view"})
+    assert views, "the bronze valid and quarantine relations are views"
+    assert views_in(cluster, schemas) == views
+    formats = {t: cluster.query(f"describe detail {t}")[0][0] for t in sorted(held - views)}
     assert set(formats.values()) == {"delta"}, formats
 
 
